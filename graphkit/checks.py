@@ -1,0 +1,218 @@
+"""Checks across records: references, participant types, cardinality, dates, duplicates, quotes.
+
+Each check returns problems rather than raising; :func:`check_dataset` runs them all and fills the
+dataset's resolved participants, issues and relation keys.
+"""
+
+from __future__ import annotations
+
+from .dataset import Dataset
+from .ids import relation_key
+from .problems import Problem, did_you_mean
+from .records import Citation, Ref
+
+
+class Names:
+    """Finds an actor (or issue) by id, name or alias, case-insensitively.
+
+    >>> n = Names(); n.add("dprk", ["DPRK", "North Korea", "Pyongyang"])
+    []
+    >>> n.find("north korea"), n.find("pyongyang"), n.find("dprk")
+    ('dprk', 'dprk', 'dprk')
+    """
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+
+    def add(self, key: str, names: list[str]) -> list[tuple[str, str]]:
+        """Index ``key`` under its names; returns (name, other id) for names already taken."""
+        clashes = []
+        for name in [key] + names:
+            folded = name.casefold()
+            other = self.ids.get(folded)
+            if other is not None and other != key:
+                clashes.append((name, other))
+            else:
+                self.ids[folded] = key
+        return clashes
+
+    def find(self, text: str) -> str | None:
+        return self.ids.get(text.casefold())
+
+    def hint(self, text: str) -> str:
+        close = did_you_mean(text.casefold(), self.ids)
+        if not close:
+            return ""
+        # name the ids behind the closest names, e.g. did you mean 'cscap'?
+        names = [c.strip("'") for c in close[len("did you mean "):-1].split(" or ")]
+        ids = sorted({self.ids[n] for n in names})
+        return "did you mean " + " or ".join(f"'{i}'" for i in ids) + "?"
+
+
+def check_dataset(ds: Dataset) -> list[Problem]:
+    problems: list[Problem] = []
+    actors = _actor_names(ds, problems)
+    issues = Names()
+    for issue in ds.issues.values():
+        issues.add(issue.id, [issue.label] + issue.aliases)
+    _check_countries(ds, actors, problems)
+    _check_registry(ds, problems)
+    cited: set[str] = set()
+    for actor in ds.actors.values():
+        _check_citations(ds, actor.sources, actor.path, problems, cited)
+    seen_keys: dict[str, tuple[str, int]] = {}
+    involved: set[str] = set()
+    for rel in ds.relations:
+        kind = ds.model.relations[rel.kind]
+        ids: dict[str, list[str]] = {}
+        for role, refs in rel.roles.items():
+            spec = kind.roles[role]
+            ids[role] = []
+            for ref in refs:
+                found = _resolve(ds, actors, ref, role, rel.path, problems)
+                if found is None:
+                    continue
+                actor = ds.actors[found]
+                if spec.types and actor.type not in spec.types:
+                    problems.append(Problem(
+                        rel.path, ref.line, role,
+                        f"'{found}' is a {ds.model.actor_types[actor.type].label} "
+                        f"({actor.type}), which cannot be a {kind.label}'s {role}",
+                        "expected an actor of type " + _or(sorted(spec.types))))
+                if found in ids[role]:
+                    problems.append(Problem(rel.path, ref.line, role,
+                                            f"'{found}' is listed twice in {role}"))
+                    continue
+                ids[role].append(found)
+                involved.add(found)
+        for a, b in kind.disjoint:
+            for same in sorted(set(ids.get(a, [])) & set(ids.get(b, []))):
+                line = next((r.line for r in rel.roles[b] if actors.find(r.text) == same), rel.line)
+                problems.append(Problem(rel.path, line, b, f"'{same}' is named as {a} and as {b}",
+                                        f"a {kind.label} cannot have one actor in both roles"))
+        issue_ids = []
+        for ref in rel.issues:
+            found = issues.find(ref.text)
+            if found is None:
+                problems.append(Problem(rel.path, ref.line, "issues", f"unknown issue '{ref.text}'",
+                                        issues.hint(ref.text) or "add it to issues.yaml"))
+            else:
+                issue_ids.append(found)
+        if rel.start and rel.end and rel.end.latest < rel.start.earliest:
+            problems.append(Problem(rel.path, rel.lines.get("end", rel.line), "end",
+                                    f"end {rel.end} is before start {rel.start}",
+                                    "swap them or correct one"))
+        _check_citations(ds, rel.sources, rel.path, problems, cited)
+        qualifiers = [ds.model.notation(iri) for name, iri in sorted(rel.concepts.items())
+                      if iri != _default(ds, rel.kind, name)]
+        key = relation_key(rel.kind, [ids[r] for r in kind.roles], qualifiers,
+                           rel.start.text if rel.start else "", rel.key)
+        if key in seen_keys:
+            path, line = seen_keys[key]
+            problems.append(Problem(rel.path, rel.line, "type",
+                                    f"same {kind.label} as {path}:{line} (same participants, "
+                                    "roles and start)",
+                                    "merge their sources into one record, or add 'key:' to "
+                                    "keep both"))
+        else:
+            seen_keys[key] = (rel.path, rel.line)
+        ds.participants.append(ids)
+        ds.issue_ids.append(issue_ids)
+        ds.keys.append(key)
+    for sid, src in ds.sources.items():
+        if sid not in cited:
+            problems.append(Problem(src.path, src.line, "id", f"source '{sid}' is cited by no record",
+                                    "cite it or remove it", severity="warning"))
+    for aid, actor in ds.actors.items():
+        if aid not in involved and not actor.sources:
+            problems.append(Problem(actor.path, actor.line, "id",
+                                    f"actor '{aid}' takes part in no relation",
+                                    "add a sourced relation or remove it", severity="warning"))
+    if not ds.documents.available and any(s.file for s in ds.sources.values()):
+        problems.append(Problem(
+            str(ds.documents.folder or "documents_dir"), 0, "",
+            "documents folder not found: quotes from shared documents were not checked",
+            "set documents_dir in sources.yaml or GRAPHKIT_DOCUMENTS", severity="warning"))
+    return problems
+
+
+def _actor_names(ds: Dataset, problems: list[Problem]) -> Names:
+    names = Names()
+    for actor in ds.actors.values():
+        for name, other in names.add(actor.id, [actor.name] + actor.aliases):
+            first = ds.actors[other]
+            problems.append(Problem(actor.path, actor.lines.get("aliases", actor.line), "aliases",
+                                    f"'{name}' also names '{other}' ({first.path}:{first.line})",
+                                    "a name or alias must find one actor; drop it from one"))
+    return names
+
+
+def _resolve(ds: Dataset, names: Names, ref: Ref, role: str, path: str,
+             problems: list[Problem]) -> str | None:
+    found = names.find(ref.text)
+    if found is None:
+        problems.append(Problem(path, ref.line, role, f"unknown actor '{ref.text}'",
+                                names.hint(ref.text) or "add it to an actors/*.yaml file"))
+    return found
+
+
+def _check_countries(ds: Dataset, names: Names, problems: list[Problem]) -> None:
+    for actor in ds.actors.values():
+        if actor.country is None:
+            continue
+        found = _resolve(ds, names, actor.country, "country", actor.path, problems)
+        if found is not None and ds.actors[found].type != "state":
+            problems.append(Problem(actor.path, actor.country.line, "country",
+                                    f"'{found}' is not a state"))
+        elif found is not None:
+            ds.countries[actor.id] = found
+
+
+def _check_registry(ds: Dataset, problems: list[Problem]) -> None:
+    if not ds.documents.available:
+        return
+    for src in ds.sources.values():
+        if src.file and ds.documents.text(src.file) is None:
+            problems.append(Problem(src.path, src.lines.get("file", src.line), "file",
+                                    f"'{src.file}' not found in documents_dir "
+                                    f"'{ds.documents.shown}'",
+                                    did_you_mean(src.file, [p.name for p in
+                                                            ds.documents.folder.iterdir()])))
+
+
+def _check_citations(ds: Dataset, citations: list[Citation], path: str,
+                     problems: list[Problem], cited: set[str]) -> None:
+    for c in citations:
+        if not c.source:
+            continue
+        src = ds.sources.get(c.source)
+        line = c.lines.get("source", c.line)
+        if src is None:
+            problems.append(Problem(path, line, "source", f"unknown source '{c.source}'",
+                                    did_you_mean(c.source, ds.sources) or
+                                    "add it to sources.yaml"))
+            continue
+        cited.add(c.source)
+        if not (c.quote and src.file and ds.documents.available
+                and ds.documents.text(src.file) is not None):
+            continue
+        line = c.lines.get("quote", c.line)
+        if not ds.documents.contains(src.file, c.quote):
+            problems.append(Problem(path, line, "quote", f"quote not found in {src.file}",
+                                    "copy it verbatim from the document; white space and curly "
+                                    "quotes may differ"))
+            continue
+        original = ds.documents.original(src.file, c.quote)
+        if original is not None and original != " ".join(c.quote.split()):
+            problems.append(Problem(path, line, "quote",
+                                    "quote matches only with its quote marks folded",
+                                    f"the document reads: {original}", severity="warning"))
+
+
+def _default(ds: Dataset, kind: str, field: str) -> str | None:
+    cf = ds.model.relations[kind].concepts[field]
+    return ds.model.schemes[cf.scheme].get(cf.default) if cf.default else None
+
+
+def _or(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]

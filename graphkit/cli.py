@@ -1,0 +1,176 @@
+"""The ``graphkit`` command. Heavy libraries are imported inside the commands, so start-up is quick."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+DATA = click.Path(file_okay=False, path_type=Path)
+
+
+def _report(report, verbose_warnings: bool = True) -> None:
+    for p in report.errors:
+        click.echo(str(p), err=True)
+    if verbose_warnings:
+        for p in report.warnings:
+            click.echo(str(p), err=True)
+
+
+def _fail(report) -> None:
+    n = len(report.errors)
+    click.secho(f"{n} error{'s' if n != 1 else ''}; nothing written.", fg="red", err=True)
+    sys.exit(1)
+
+
+def _progress(data: Path):
+    from . import progress
+
+    if not progress.wanted(data):
+        return None
+    return lambda files: progress.bar(list(files), "reading data")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="graphkit")
+def main() -> None:
+    """graphkit: the knowledge graph of Asia-Pacific security diplomacy.
+
+    \b
+    Curate facts as YAML in data/, check them, and export a SPARQL-queryable graph.
+    Example:
+      graphkit build            # check data/ and write exports/graph.{ttl,nt,jsonld}
+      graphkit show DPRK        # an actor's card with every relation and its sources
+    """
+
+
+@main.command()
+@click.option("--data", "data", type=DATA, default=Path("data"), show_default=True,
+              help="Folder with sources.yaml, issues.yaml, actors/ and relations/.")
+@click.option("--shacl/--no-shacl", default=None,
+              help="Validate the built graph against ontology/shapes.ttl "
+                   "[default: when it has at most 300,000 triples].")
+def validate(data: Path, shacl: bool | None) -> None:
+    """Check the curated data and report every problem at once.
+
+    \b
+    Each problem reads  path:line: field: message (hint), e.g.
+      data/relations/arf.yaml:42: member: unknown actor 'cscp' (did you mean 'cscap'?)
+    Exit status 1 if any error was found. Nothing is written.
+    Example:
+      graphkit validate --data data
+    """
+    from .build import check
+
+    result = check(data, str(data), shacl=shacl, progress=_progress(data))
+    _report(result.report)
+    if not result.ok:
+        _fail(result.report)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    s = result.summary()
+    click.echo(f"ok: {sum(s['actors'].values())} actors, {sum(s['relations'].values())} relations, "
+               f"{s['sources']} sources, {s['triples']} triples"
+               + ("" if result.notes or shacl is False else "; conforms to ontology/shapes.ttl"))
+
+
+@main.command()
+@click.option("--data", "data", type=DATA, default=Path("data"), show_default=True,
+              help="Folder with the curated YAML.")
+@click.option("--out", "out", type=DATA, default=Path("exports"), show_default=True,
+              help="Folder the exports are written to.")
+@click.option("--shacl/--no-shacl", default=None,
+              help="Validate the graph against ontology/shapes.ttl before writing "
+                   "[default: when it has at most 300,000 triples].")
+def build(data: Path, out: Path, shacl: bool | None) -> None:
+    """Check the data and write graph.ttl, graph.nt and graph.jsonld.
+
+    \b
+    The exports are written atomically: if any check fails, nothing in --out changes.
+    The same data always gives byte-identical files.
+    Example:
+      graphkit build --data data --out exports
+    """
+    from .build import build as run
+
+    started = time.perf_counter()
+    result = run(data, out, str(data), shacl=shacl, progress=_progress(data))
+    _report(result.report)
+    if not result.ok:
+        _fail(result.report)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    s = result.summary()
+    click.echo(f"actors ({sum(s['actors'].values())}):")
+    for kind, n in s["actors"].items():
+        click.echo(f"  {n:>5}  {result.dataset.model.actor_types[kind].label}")
+    click.echo(f"relations ({sum(s['relations'].values())}):")
+    for kind, n in s["relations"].items():
+        click.echo(f"  {n:>5}  {result.dataset.model.relations[kind].label}")
+    click.echo(f"sources: {s['sources']}   citations: {s['citations']}   issues: {s['issues']}   "
+               f"triples: {s['triples']}")
+    for path in result.written:
+        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    click.echo(f"done in {time.perf_counter() - started:.2f} s")
+
+
+@main.command()
+@click.argument("actor")
+@click.option("--data", "data", type=DATA, default=Path("data"), show_default=True)
+def show(actor: str, data: Path) -> None:
+    """Show ACTOR's card: names, type, and every relation with dates and sources.
+
+    \b
+    ACTOR is an id, a name or an alias, in any case.
+    Examples:
+      graphkit show dprk
+      graphkit show "North Korea"
+      graphkit show Pyongyang
+    """
+    from .card import find_actor, render_card
+    from .dataset import load_dataset
+
+    ds, report = load_dataset(data, str(data))
+    found, hint = find_actor(ds, actor)
+    if found is None:
+        click.echo(f"graphkit show: no actor named '{actor}'" + (f" ({hint})" if hint else ""),
+                   err=True)
+        sys.exit(1)
+    if not report.ok:
+        click.secho(f"warning: the data has {len(report.errors)} errors; "
+                    "run 'graphkit validate'", fg="yellow", err=True)
+    click.echo(render_card(ds, found))
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only report whether ontology/shapes.ttl is current.")
+def shapes(check: bool) -> None:
+    """Regenerate ontology/shapes.ttl from ontology/model.yaml.
+
+    \b
+    Example:
+      graphkit shapes --check
+    """
+    from .model import load_model
+    from .shapes import SHAPES_FILE, generate_shapes
+
+    text = generate_shapes(load_model())
+    current = SHAPES_FILE.read_text(encoding="utf-8") if SHAPES_FILE.exists() else ""
+    if check:
+        if text != current:
+            click.echo("ontology/shapes.ttl is stale; run 'graphkit shapes'", err=True)
+            sys.exit(1)
+        click.echo("ontology/shapes.ttl is current")
+        return
+    from .exports import write_atomic
+
+    write_atomic(SHAPES_FILE.parent, {SHAPES_FILE.name: text.encode("utf-8")})
+    click.echo(f"wrote {SHAPES_FILE}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,144 @@
+"""Load a data folder: the source registry, issues, actors and relations, all checked.
+
+>>> from pathlib import Path
+>>> ds, report = load_dataset(Path("data"))          # doctest: +SKIP
+>>> report.ok, len(ds.actors) > 150                  # doctest: +SKIP
+(True, True)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import records
+from .model import Model, load_model
+from .problems import Problem, Report
+from .quotes import Documents
+from .yaml_source import Mapping, Node, Scalar, Sequence, parse_file
+
+DEFAULT_DOCUMENTS = "../../shared/sources"
+
+
+@dataclass
+class Dataset:
+    """Everything curated in a data folder, with references resolved by :mod:`graphkit.checks`."""
+
+    root: Path
+    model: Model
+    actors: dict[str, records.Actor] = field(default_factory=dict)
+    relations: list[records.Relation] = field(default_factory=list)
+    sources: dict[str, records.Source] = field(default_factory=dict)
+    issues: dict[str, records.Issue] = field(default_factory=dict)
+    documents: Documents = field(default_factory=lambda: Documents(None))
+    # filled by checks.resolve():
+    participants: list[dict[str, list[str]]] = field(default_factory=list)  # per relation
+    issue_ids: list[list[str]] = field(default_factory=list)  # per relation
+    keys: list[str] = field(default_factory=list)  # per relation: IRI local part
+    countries: dict[str, str] = field(default_factory=dict)  # actor id -> state id
+
+    def locate(self, key: str) -> tuple[str, int] | None:
+        """Where the relation with IRI local part ``key`` is curated."""
+        for rel, k in zip(self.relations, self.keys):
+            if k == key:
+                return rel.path, rel.line
+        return None
+
+
+def load_dataset(root: Path, shown_as: str | None = None,
+                 progress: Callable[[Iterable], Iterable] | None = None) -> tuple[Dataset, Report]:
+    """Read and check every file of the data folder ``root``; problems carry ``shown_as`` paths."""
+    from .checks import check_dataset
+
+    shown = shown_as if shown_as is not None else str(root)
+    model = load_model()
+    ds = Dataset(root, model)
+    report = Report()
+    if not root.is_dir():
+        report.add(Problem(shown, 0, "", "data folder not found",
+                           "pass --data with the folder holding sources.yaml, actors/ and relations/"))
+        return ds, report
+
+    def show(path: Path) -> str:
+        return os.path.join(shown, path.relative_to(root).as_posix()) if shown else str(path)
+
+    problems: list[Problem] = []
+    registry = root / "sources.yaml"
+    if registry.is_file():
+        node, found = parse_file(registry, show(registry))
+        problems += found
+        folder, shown_folder = _read_registry(node, show(registry), root, ds, problems)
+        ds.documents = Documents(folder, shown_folder)
+    else:
+        problems.append(Problem(show(registry), 0, "", "source registry not found",
+                                "create sources.yaml listing each document once"))
+    issues_file = root / "issues.yaml"
+    if issues_file.is_file():
+        for node in _records(issues_file, show(issues_file), problems):
+            issue = records.read_issue(node, show(issues_file), problems)
+            if issue and issue.id:
+                _keep_first(ds.issues, issue.id, issue, "issue", problems)
+    files = [("actors", p) for p in sorted((root / "actors").glob("*.yaml"))]
+    files += [("relations", p) for p in sorted((root / "relations").glob("*.yaml"))]
+    if not files:
+        problems.append(Problem(shown, 0, "", "no actors/*.yaml or relations/*.yaml files"))
+    for kind, path in (progress(files) if progress else files):
+        shown_path = show(path)
+        for node in _records(path, shown_path, problems):
+            if kind == "actors":
+                actor = records.read_actor(node, shown_path, model, problems)
+                if actor and actor.id:
+                    _keep_first(ds.actors, actor.id, actor, "actor", problems)
+            else:
+                relation = records.read_relation(node, shown_path, model, problems)
+                if relation:
+                    ds.relations.append(relation)
+    report.extend(problems)
+    report.extend(check_dataset(ds))
+    return ds, report
+
+
+def _records(path: Path, shown: str, problems: list[Problem]) -> list[Node]:
+    root, found = parse_file(path, shown)
+    problems.extend(found)
+    if root is None:
+        return []
+    if not isinstance(root, Sequence):
+        problems.append(Problem(shown, root.line, "", "expected a list of records",
+                                "start each record with '- '"))
+        return []
+    return root.items
+
+
+def _read_registry(node: Node | None, shown: str, root: Path, ds: Dataset,
+                   problems: list[Problem]) -> tuple[Path | None, str]:
+    """Read the source registry; returns the documents folder and how to name it to users."""
+    if not isinstance(node, Mapping) or not isinstance(node.items.get("sources"), Sequence):
+        problems.append(Problem(shown, node.line if node else 0, "sources",
+                                "expected 'sources:' with a list of documents"))
+        return None, ""
+    for key in node.items:
+        if key not in ("sources", "documents_dir"):
+            problems.append(Problem(shown, node.key_lines[key], key, f"unknown key '{key}'",
+                                    "known keys: documents_dir, sources"))
+    for item in node.items["sources"].items:
+        src = records.read_source(item, shown, problems)
+        if src and src.id:
+            _keep_first(ds.sources, src.id, src, "source", problems)
+    env = os.environ.get("GRAPHKIT_DOCUMENTS")
+    if env:
+        return Path(env), env
+    folder = node.items.get("documents_dir")
+    text = folder.text if isinstance(folder, Scalar) and folder.text else DEFAULT_DOCUMENTS
+    return (root / text).resolve(), text
+
+
+def _keep_first(table: dict, key: str, record, what: str, problems: list[Problem]) -> None:
+    if key in table:
+        first = table[key]
+        problems.append(Problem(record.path, record.line, "id", f"duplicate {what} id '{key}'",
+                                f"first defined at {first.path}:{first.line}"))
+    else:
+        table[key] = record

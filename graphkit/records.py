@@ -1,0 +1,339 @@
+"""Typed records from located YAML: actors, relations, sources and issues.
+
+Each ``read_*`` function checks one record on its own (required and unknown keys, value shapes,
+slugs, dates, concept values) and returns the record with every field's line, plus the problems
+found. Checks across records (references, types, duplicates) live in :mod:`graphkit.checks`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .dates import FORMAT_HINT, DateError, PartialDate, parse_date
+from .model import COMMON_FIELDS, Model, RelationKind
+from .namespaces import expand
+from .problems import Problem, did_you_mean
+from .yaml_source import Mapping, Node, Scalar, Sequence
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_HINT = "use lower-case letters, digits and single hyphens, e.g. 'asean-isis'"
+MAX_QUOTE = 300
+ACTOR_FIELDS = ("id", "name", "type", "aliases", "country", "track", "description", "note",
+                "sources")
+SOURCE_FIELDS = ("id", "title", "authors", "publisher", "date", "url", "file", "note")
+ISSUE_FIELDS = ("id", "label", "aliases", "description")
+CITATION_FIELDS = ("source", "quote", "lang", "note")
+LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to an actor or issue as the curator wrote it (id, name or alias)."""
+
+    text: str
+    line: int
+
+
+@dataclass
+class Citation:
+    source: str
+    quote: str
+    note: str
+    line: int
+    lines: dict[str, int] = field(default_factory=dict)
+    lang: str = "en"  # the quote's language (BCP 47), English unless the record says otherwise
+
+
+@dataclass
+class Actor:
+    id: str
+    name: str
+    type: str
+    aliases: list[str]
+    country: Ref | None
+    track: str | None
+    description: str
+    note: str
+    sources: list[Citation]
+    path: str
+    line: int
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Relation:
+    kind: str
+    roles: dict[str, list[Ref]]
+    concepts: dict[str, str]  # field -> concept IRI
+    literals: dict[str, str]
+    issues: list[Ref]
+    start: PartialDate | None
+    end: PartialDate | None
+    track: str | None  # concept IRI
+    confidence: str | None  # concept IRI
+    note: str
+    description: str
+    sources: list[Citation]
+    key: str
+    path: str
+    line: int
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Source:
+    id: str
+    title: str
+    authors: list[str]
+    publisher: str
+    date: PartialDate | None
+    url: str
+    file: str
+    note: str
+    path: str
+    line: int
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Issue:
+    id: str
+    label: str
+    aliases: list[str]
+    description: str
+    path: str
+    line: int
+
+
+class _Fields:
+    """Reads the keys of one YAML mapping, reporting each problem at its line."""
+
+    def __init__(self, node: Mapping, path: str, allowed: tuple[str, ...], what: str,
+                 problems: list[Problem]):
+        self.node, self.path, self.problems = node, path, problems
+        for key in node.items:
+            if key not in allowed:
+                self.problem(key, f"unknown key '{key}' in {what}",
+                             did_you_mean(key, allowed) or "known keys: " + ", ".join(allowed))
+
+    def line(self, key: str) -> int:
+        return self.node.key_lines.get(key, self.node.line)
+
+    def problem(self, key: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.path, self.line(key), key, message, hint))
+
+    def has(self, key: str) -> bool:
+        value = self.node.items.get(key)
+        return value is not None and not (isinstance(value, Scalar) and value.null)
+
+    def text(self, key: str, required: bool = False, example: str = "") -> str:
+        value = self.node.items.get(key)
+        if value is None or (value.__class__ is Scalar and value.null):
+            if required:
+                self.problems.append(Problem(
+                    self.path, self.node.line, key, f"missing required key '{key}'",
+                    f"add e.g. '{key}: {example}'" if example else ""))
+            return ""
+        if value.__class__ is not Scalar:
+            self.problem(key, f"expected a single value, found a {value.kind}")
+            return ""
+        text = value.text.strip()
+        if not text and required:
+            self.problem(key, "is empty")
+        return text
+
+    def texts(self, key: str) -> list[Ref]:
+        """One value or a list of values, each with its line."""
+        value = self.node.items.get(key)
+        if value is None:
+            return []
+        if value.__class__ is Scalar:
+            text = value.text.strip()
+            return [Ref(text, value.line)] if text and not value.null else []
+        if value.__class__ is Sequence:
+            out = []
+            for item in value.items:
+                text = item.text.strip() if item.__class__ is Scalar else ""
+                if text:
+                    out.append(Ref(text, item.line))
+                else:
+                    self.problems.append(Problem(self.path, item.line, key,
+                                                 "expected a list of single values"))
+            return out
+        self.problem(key, "expected a value or a list of values, found a mapping")
+        return []
+
+    def slug(self, key: str, required: bool = True) -> str:
+        text = self.text(key, required, "my-id")
+        if text and not SLUG.match(text):
+            self.problem(key, f"'{text}' is not a valid id", SLUG_HINT)
+        return text
+
+    def date(self, key: str) -> PartialDate | None:
+        text = self.text(key)
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except DateError as exc:
+            self.problem(key, str(exc), FORMAT_HINT)
+            return None
+
+    def concept(self, key: str, model: Model, scheme: str, default: str | None = None,
+                required: bool = False) -> str | None:
+        text = self.text(key)
+        if not text:
+            if required and default is None and not self.has(key):
+                self.problems.append(Problem(self.path, self.node.line, key,
+                                             f"missing required key '{key}'",
+                                             "one of: " + ", ".join(model.notations(scheme))))
+            return model.schemes[scheme].get(default) if default else None
+        iri = model.schemes[scheme].get(text)
+        if iri is None:
+            choices = model.notations(scheme)
+            self.problem(key, f"unknown {key.replace('_', ' ')} '{text}'",
+                         did_you_mean(text, choices) or "one of: " + ", ".join(choices))
+        return iri
+
+    def citations(self) -> list[Citation]:
+        if not self.has("sources"):
+            return []
+        value = self.node.items["sources"]
+        if not isinstance(value, Sequence):
+            self.problem("sources", "expected a list of sources, each with 'source:' and 'quote:'")
+            return []
+        out = []
+        for item in value.items:
+            if not isinstance(item, Mapping):
+                self.problems.append(Problem(
+                    self.path, item.line, "sources",
+                    "each source is a mapping with 'source:' and 'quote:'",
+                    "e.g. '- {source: rsis-co25048, quote: \"...\"}'"))
+                continue
+            f = _Fields(item, self.path, CITATION_FIELDS, "a source citation", self.problems)
+            source = f.text("source", True, "rsis-co25048")
+            quote = f.text("quote", True, '"a short verbatim quote"')
+            if len(quote) > MAX_QUOTE:
+                f.problem("quote", f"quote is {len(quote)} characters long; at most {MAX_QUOTE}",
+                          "quote a sentence at most, never whole paragraphs")
+            lang = f.text("lang") or "en"
+            if not LANG.match(lang):
+                f.problem("lang", f"'{lang}' is not a language tag", "e.g. en, ja, ru, id")
+            out.append(Citation(source, quote, f.text("note"), item.line, item.key_lines, lang))
+        return out
+
+
+def _mapping(node: Node, path: str, what: str, problems: list[Problem]) -> Mapping | None:
+    if isinstance(node, Mapping):
+        return node
+    problems.append(Problem(path, node.line, "", f"expected {what} as a mapping of keys",
+                            "start the record with '- ' and indent its keys"))
+    return None
+
+
+def read_actor(node: Node, path: str, model: Model, problems: list[Problem]) -> Actor | None:
+    """Read one actor record (``data/actors/*.yaml``)."""
+    m = _mapping(node, path, "an actor", problems)
+    if m is None:
+        return None
+    f = _Fields(m, path, ACTOR_FIELDS, "an actor", problems)
+    actor_id = f.slug("id")
+    name = f.text("name", True, "Council for Security Cooperation in the Asia Pacific")
+    kind = f.text("type", True, "forum")
+    if kind and kind not in model.actor_types:
+        f.problem("type", f"unknown actor type '{kind}'",
+                  did_you_mean(kind, model.actor_types, "actor types"))
+    country = f.texts("country")
+    if len(country) > 1:
+        f.problem("country", "expected one country")
+    track = f.concept("track", model, expand("gk:Tracks"))
+    return Actor(actor_id, name, kind, [r.text for r in f.texts("aliases")],
+                 country[0] if country else None, track, f.text("description"), f.text("note"),
+                 f.citations(), path, m.line, m.key_lines)
+
+
+def read_relation(node: Node, path: str, model: Model,
+                  problems: list[Problem]) -> Relation | None:
+    """Read one relation record (``data/relations/*.yaml``) of the kind its ``type`` names."""
+    m = _mapping(node, path, "a relation", problems)
+    if m is None:
+        return None
+    kind_name = _Fields(m, path, tuple(m.items), "", problems).text("type", True, "membership")
+    kind: RelationKind | None = model.relations.get(kind_name)
+    if kind is None:
+        if kind_name:
+            problems.append(Problem(path, m.key_lines.get("type", m.line), "type",
+                                    f"unknown relation type '{kind_name}'",
+                                    did_you_mean(kind_name, model.relations, "relation types")))
+        return None
+    f = _Fields(m, path, kind.fields, f"a {kind.label} relation", problems)
+    roles = {role: f.texts(role) for role in kind.roles}
+    for role, spec in kind.roles.items():
+        refs = roles[role]
+        if spec.single and len(refs) > 1:
+            f.problem(role, f"a {kind.label} has one {role}, found {len(refs)}",
+                      "record each in a relation of its own")
+        elif len(refs) < spec.min:
+            if not refs and spec.min == 1:
+                problems.append(Problem(path, m.line, role, f"missing required key '{role}'",
+                                        f"a {kind.label} needs its {role}"))
+            else:
+                f.problem(role, f"a {kind.label} needs at least {spec.min} {role}, "
+                                f"found {len(refs)}")
+    concepts = {}
+    for name, cf in kind.concepts.items():
+        iri = f.concept(name, model, cf.scheme, cf.default, cf.required)
+        if iri:
+            concepts[name] = iri
+    literals = {name: text for name in kind.literals if (text := f.text(name))}
+    issues = f.texts("issues") if kind.issues_property else []
+    if kind.issues_property and len(issues) < kind.issues_min:
+        f.problem("issues", f"a {kind.label} needs at least {kind.issues_min} issue",
+                  "name what it is about, e.g. 'issues: [inter-korean-peace-process]'")
+    track = f.concept("track", model, expand("gk:Tracks"), required=kind.track_required)
+    key = f.text("key")
+    if key and not SLUG.match(key):
+        f.problem("key", f"'{key}' is not a valid key", SLUG_HINT)
+    sources = f.citations()
+    if not sources and not (isinstance(m.items.get("sources"), Sequence)
+                            and m.items["sources"].items):
+        problems.append(Problem(path, m.line, "sources", f"{kind.label} has no source",
+                                "every relation cites at least one source with a short quote"))
+    start, end = f.date("start"), f.date("end")
+    return Relation(kind.name, roles, concepts, literals, issues, start, end, track,
+                    f.concept("confidence", model, expand("gk:Confidence")), f.text("note"),
+                    f.text("description"), sources, key, path, m.line, m.key_lines)
+
+
+def read_source(node: Node, path: str, problems: list[Problem]) -> Source | None:
+    """Read one entry of the source registry (``data/sources.yaml``)."""
+    m = _mapping(node, path, "a source", problems)
+    if m is None:
+        return None
+    f = _Fields(m, path, SOURCE_FIELDS, "a source", problems)
+    src = Source(f.slug("id"), f.text("title", True, "Revitalising ASEAN Diplomacy"),
+                 [r.text for r in f.texts("authors")], f.text("publisher", True, "RSIS"),
+                 f.date("date"), f.text("url"), f.text("file"), f.text("note"), path, m.line,
+                 m.key_lines)
+    if src.url and not re.match(r"^https?://\S+$", src.url):
+        f.problem("url", f"'{src.url}' is not an http(s) URL")
+    if not src.url and not src.file:
+        problems.append(Problem(path, m.line, "url",
+                                f"source '{src.id}' has neither 'url' nor 'file'",
+                                "a public document needs its URL; a shared document its file name"))
+    return src
+
+
+def read_issue(node: Node, path: str, problems: list[Problem]) -> Issue | None:
+    """Read one issue (``data/issues.yaml``): a topic relations are about."""
+    m = _mapping(node, path, "an issue", problems)
+    if m is None:
+        return None
+    f = _Fields(m, path, ISSUE_FIELDS, "an issue", problems)
+    return Issue(f.slug("id"), f.text("label", True, "South China Sea disputes"),
+                 [r.text for r in f.texts("aliases")], f.text("description"), path, m.line)
+
+
+__all__ = ["Actor", "Relation", "Source", "Issue", "Citation", "Ref", "read_actor",
+           "read_relation", "read_source", "read_issue", "COMMON_FIELDS"]

@@ -1,0 +1,236 @@
+"""Curated records to RDF: actors, relation nodes, citations, sources, the derived shortcuts,
+and the ontology itself, so an export is self-describing.
+
+Triples are plain tuples ``(subject IRI, predicate IRI, object)`` where the object is an IRI
+string or a :class:`Lit`; they are cheap to build for a million triples, and
+:func:`ntriples_lines` turns them into the sorted N-Triples every export starts from.
+:func:`to_rdflib` gives the same graph as an ``rdflib.Graph``, the API users see.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, NamedTuple
+
+from .dataset import Dataset
+from .ids import citation_key
+from .namespaces import ACTOR, CITE, ISSUE, PREFIXES, REL, SRC, expand
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+XSD = PREFIXES["xsd"]
+LOW = expand("gk:confidence-low")
+E = {c: expand(c) for c in (
+    "rdfs:label", "skos:prefLabel", "skos:altLabel", "skos:note", "skos:definition",
+    "skos:inScheme", "skos:Concept", "dcterms:description", "dcterms:title", "dcterms:creator",
+    "dcterms:publisher", "dcterms:issued", "dcterms:BibliographicResource", "schema:url",
+    "schema:startDate", "schema:endDate", "schema:foundingDate", "gk:sourceFile", "gk:country",
+    "gk:track", "gk:confidence", "gk:Relation", "gk:Citation", "gk:Issues",
+    "org:classification", "prov:wasDerivedFrom", "oa:SpecificResource", "oa:hasSource",
+    "oa:hasSelector", "oa:TextQuoteSelector", "oa:exact")}
+
+
+class Lit(NamedTuple):
+    """A literal: its lexical form, and a datatype IRI or a language tag (or neither)."""
+
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+
+Triple = tuple  # (str, str, str | Lit)
+
+
+def en(text: str) -> Lit:
+    return Lit(text, None, "en")
+
+
+def to_triples(ds: Dataset) -> list[Triple]:
+    """Every triple of the export for a checked dataset (unsorted, may repeat)."""
+    model = ds.model
+    out: list[Triple] = list(ontology_triples(model))
+    add = out.append
+    supers = _superclasses(out)
+
+    for src in ds.sources.values():
+        s = SRC + src.id
+        add((s, RDF_TYPE, E["dcterms:BibliographicResource"]))
+        add((s, E["dcterms:title"], en(src.title)))
+        for author in src.authors:
+            add((s, E["dcterms:creator"], Lit(author)))
+        add((s, E["dcterms:publisher"], Lit(src.publisher)))
+        if src.date:
+            add((s, E["dcterms:issued"], _date(src.date)))
+        if src.url:
+            add((s, E["schema:url"], src.url))
+        if src.file:
+            add((s, E["gk:sourceFile"], Lit(src.file)))
+        if src.note:
+            add((s, E["skos:note"], en(src.note)))
+
+    for issue in ds.issues.values():
+        s = ISSUE + issue.id
+        add((s, RDF_TYPE, E["skos:Concept"]))
+        add((s, E["skos:inScheme"], E["gk:Issues"]))
+        add((s, E["skos:prefLabel"], en(issue.label)))
+        for alias in issue.aliases:
+            add((s, E["skos:altLabel"], en(alias)))
+        if issue.description:
+            add((s, E["skos:definition"], en(issue.description)))
+
+    types = {name: sorted({t.class_iri} | supers.get(t.class_iri, set()))
+             for name, t in model.actor_types.items()}
+    for actor in ds.actors.values():
+        s = ACTOR + actor.id
+        for c in types[actor.type]:
+            add((s, RDF_TYPE, c))
+        add((s, E["skos:prefLabel"], en(actor.name)))
+        add((s, E["rdfs:label"], en(actor.name)))
+        for alias in actor.aliases:
+            add((s, E["skos:altLabel"], en(alias)))
+        if actor.id in ds.countries:
+            add((s, E["gk:country"], ACTOR + ds.countries[actor.id]))
+        if actor.track:
+            add((s, E["org:classification"], actor.track))
+        if actor.description:
+            add((s, E["dcterms:description"], en(actor.description)))
+        if actor.note:
+            add((s, E["skos:note"], en(actor.note)))
+        _citations(add, s, f"actor.{actor.id}", actor.sources)
+
+    from .projection import project
+
+    for rel, ids, issue_ids, key in zip(ds.relations, ds.participants, ds.issue_ids, ds.keys):
+        kind = model.relations[rel.kind]
+        s = REL + key
+        add((s, RDF_TYPE, kind.class_iri))
+        add((s, RDF_TYPE, E["gk:Relation"]))
+        for role, spec in kind.roles.items():
+            for actor_id in ids.get(role, ()):
+                add((s, spec.property, ACTOR + actor_id))
+        for name, iri in rel.concepts.items():
+            add((s, kind.concepts[name].property, iri))
+        for name, text in rel.literals.items():
+            add((s, kind.literals[name], Lit(text)))
+        for issue_id in issue_ids:
+            add((s, kind.issues_property, ISSUE + issue_id))
+        if rel.start:
+            add((s, E["schema:startDate"], _date(rel.start)))
+        if rel.end:
+            add((s, E["schema:endDate"], _date(rel.end)))
+        if rel.track:
+            add((s, E["gk:track"], rel.track))
+        if rel.confidence:
+            add((s, E["gk:confidence"], rel.confidence))
+        if rel.description:
+            add((s, E["dcterms:description"], en(rel.description)))
+        if rel.note:
+            add((s, E["skos:note"], en(rel.note)))
+        _citations(add, s, key, rel.sources)
+        if rel.confidence == LOW:
+            continue  # a contradicted claim stays a claim: no shortcut, no founding date
+        for a, b, edge in project(kind, ids):
+            add((ACTOR + a, edge.shortcut, ACTOR + b))
+            if not edge.directed:
+                add((ACTOR + b, edge.shortcut, ACTOR + a))
+        if rel.kind == "founding" and rel.start:
+            for org_id in ids["organisation"]:
+                add((ACTOR + org_id, E["schema:foundingDate"], _date(rel.start)))
+    return out
+
+
+def _citations(add, subject: str, key: str, citations) -> None:
+    for n, c in enumerate(citations, start=1):
+        cite = CITE + citation_key(key, n)
+        selector = cite + ".quote"
+        add((subject, E["prov:wasDerivedFrom"], cite))
+        add((cite, RDF_TYPE, E["gk:Citation"]))
+        add((cite, RDF_TYPE, E["oa:SpecificResource"]))
+        add((cite, E["oa:hasSource"], SRC + c.source))
+        add((cite, E["oa:hasSelector"], selector))
+        add((selector, RDF_TYPE, E["oa:TextQuoteSelector"]))
+        add((selector, E["oa:exact"], Lit(c.quote, None, c.lang)))
+        if c.note:
+            add((cite, E["skos:note"], en(c.note)))
+
+
+def _date(d) -> Lit:
+    return Lit(d.text, XSD + d.xsd_type)
+
+
+def ontology_triples(model) -> list[Triple]:
+    """The triples of ``ontology/graphkit.ttl`` as tuples."""
+    import pyoxigraph as ox
+
+    out = []
+    for t in model.ontology_triples:
+        o = t.object
+        if isinstance(o, ox.Literal):
+            obj = Lit(o.value, None if o.language or o.datatype.value == XSD + "string"
+                      else o.datatype.value, o.language)
+        else:
+            obj = o.value
+        out.append((t.subject.value, t.predicate.value, obj))
+    return out
+
+
+def _superclasses(triples: Iterable[Triple]) -> dict[str, set[str]]:
+    """Each class's superclasses (transitively) as the ontology declares them."""
+    sub = expand("rdfs:subClassOf")
+    direct: dict[str, set[str]] = {}
+    for s, p, o in triples:
+        if p == sub and isinstance(o, str):
+            direct.setdefault(s, set()).add(o)
+
+    def up(c: str, seen: frozenset) -> set[str]:
+        out = set()
+        for parent in direct.get(c, ()):
+            if parent not in seen:
+                out |= {parent} | up(parent, seen | {parent})
+        return out
+
+    return {c: up(c, frozenset({c})) for c in direct}
+
+
+# --- N-Triples: the canonical, sorted form every export starts from ---------------------------
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def nt_term(o) -> str:
+    if isinstance(o, str):
+        return f"<{o}>"
+    text = f'"{o.value.translate(_ESCAPES)}"'
+    if o.lang:
+        return f"{text}@{o.lang}"
+    if o.datatype:
+        return f"{text}^^<{o.datatype}>"
+    return text
+
+
+def canonical(triples: Iterable[Triple]) -> tuple[list[str], list[Triple]]:
+    """The unique triples in N-Triples line order, with their lines.
+
+    Every export is written in this order, so the same data gives the same bytes.
+    """
+    by_line = {f"<{s}> <{p}> {nt_term(o)} .": (s, p, o) for s, p, o in triples}
+    lines = sorted(by_line)
+    return lines, [by_line[line] for line in lines]
+
+
+def to_rdflib(lines: list[str]):
+    """The graph as an ``rdflib.Graph`` with the project's prefixes bound."""
+    import rdflib
+
+    g = rdflib.Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, rdflib.Namespace(ns), override=True, replace=True)
+    g.parse(data="\n".join(lines), format="nt")
+    return g
+
+
+def to_store(lines: list[str]):
+    """The graph in a pyoxigraph Store (fast SPARQL and SHACL)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(("\n".join(lines) + "\n").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store

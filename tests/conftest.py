@@ -1,0 +1,62 @@
+"""Shared fixtures: the repository, the shipped data, and small data folders built from cases."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).resolve().parent / "cases"
+SHARED_SOURCES = REPO.parent / "shared" / "sources"
+GRAPHKIT = Path(sys.executable).parent / "graphkit"
+
+
+def compose_case(tmp: Path, overlay: Path | None) -> Path:
+    """A data folder at ``tmp/data``: the base case with ``overlay``'s files put over it.
+
+    The test documents sit beside it at ``tmp/documents`` (the base's ``documents_dir``).
+    """
+    data = tmp / "data"
+    shutil.copytree(CASES / "base", data)
+    shutil.copytree(CASES / "documents", tmp / "documents")
+    if overlay is not None:
+        for path in sorted(overlay.rglob("*.yaml")):
+            target = data / path.relative_to(overlay)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    return data
+
+
+def run(*args: str, cwd: Path = REPO, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the installed ``graphkit`` command as a user would."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([str(GRAPHKIT), *args], cwd=cwd, capture_output=True, text=True,
+                          env=full_env, timeout=120)
+
+
+@pytest.fixture
+def base_data(tmp_path: Path) -> Path:
+    return compose_case(tmp_path, None)
+
+
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory):
+    """The shipped data built once (no exports written): the checked dataset and its triples."""
+    from graphkit.build import check
+
+    result = check(REPO / "data", "data")
+    assert result.ok, "\n".join(map(str, result.report.errors))
+    return result
+
+
+@pytest.fixture(scope="session")
+def graph(shipped):
+    """The shipped graph as an rdflib Graph."""
+    from graphkit.to_rdf import to_rdflib
+
+    return to_rdflib(shipped.triples)

@@ -1,0 +1,97 @@
+"""`graphkit build`: atomic, deterministic exports, and the committed exports are current."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, compose_case, run, CASES
+from graphkit import exports
+from graphkit.build import build
+
+EXPORTS = ("graph.jsonld", "graph.nt", "graph.ttl")
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir())}
+
+
+def test_committed_exports_are_current(tmp_path: Path) -> None:
+    """exports/ holds the build of the shipped data, so people can take the graph without
+    installing anything; rebuild with `graphkit build` when this fails."""
+    result = build(REPO / "data", tmp_path, "data")
+    assert result.ok, "\n".join(map(str, result.report.errors))
+    for name in EXPORTS:
+        assert (tmp_path / name).read_bytes() == (REPO / "exports" / name).read_bytes(), (
+            f"exports/{name} is stale: run `graphkit build`")
+
+
+def test_build_is_byte_identical_across_processes_and_hash_seeds(tmp_path: Path) -> None:
+    """Two builds in fresh processes with different hash seeds write the same bytes."""
+    out1, out2 = tmp_path / "a", tmp_path / "b"
+    r1 = run("build", "--out", str(out1), env={"PYTHONHASHSEED": "1"})
+    r2 = run("build", "--out", str(out2), env={"PYTHONHASHSEED": "4242"})
+    assert r1.returncode == 0 and r2.returncode == 0, r1.stderr + r2.stderr
+    assert digest(out1) == digest(out2)
+    assert sorted(p.name for p in out1.iterdir()) == list(EXPORTS)
+
+
+def test_failed_build_leaves_previous_exports_untouched(tmp_path: Path) -> None:
+    data = compose_case(tmp_path, None)
+    out = tmp_path / "exports"
+    first = run("build", "--data", str(data), "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    before = digest(out)
+    broken = data / "relations" / "broken.yaml"
+    broken.write_text("- type: membership\n  member: cscp\n  organisation: asean\n"
+                      "  sources:\n    - {source: public-page, quote: \"CSCAP joined ASEAN.\"}\n")
+    second = run("build", "--data", str(data), "--out", str(out))
+    assert second.returncode == 1
+    assert f"{broken}:2: member: unknown actor 'cscp' (did you mean 'cscap'?)" in second.stderr
+    assert "nothing written" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert digest(out) == before  # same files, same bytes, no temporary files left behind
+
+
+def test_interrupted_write_leaves_targets_untouched(tmp_path: Path, monkeypatch) -> None:
+    """A failure while writing (disk full, killed) after some files are staged changes nothing."""
+    out = tmp_path / "exports"
+    out.mkdir()
+    for name in EXPORTS:
+        (out / name).write_bytes(b"previous " + name.encode())
+    before = digest(out)
+    calls = {"n": 0}
+    real_fsync = os.fsync
+
+    def failing_fsync(fd):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(OSError):
+        exports.write_atomic(out, {name: b"new" for name in EXPORTS})
+    assert digest(out) == before
+
+
+def test_build_prints_a_summary(tmp_path: Path) -> None:
+    result = run("build", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert text.startswith("actors (")
+    for line in ("relations (", "sources: ", "wrote ", "graph.ttl", "done in "):
+        assert line in text
+    assert "membership" in text and "state" in text
+
+
+def test_build_of_base_case_writes_three_formats(tmp_path: Path) -> None:
+    data = compose_case(tmp_path, None)
+    result = build(data, tmp_path / "out", str(data))
+    assert result.ok
+    assert sorted(p.name for p in result.written) == list(EXPORTS)

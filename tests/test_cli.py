@@ -1,0 +1,52 @@
+"""The command as users run it: help with examples, version, and actor cards."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import run
+from graphkit import __version__
+
+COMMANDS = ["validate", "build", "show", "shapes"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert "Example" in result.stdout
+    assert f"graphkit {command}" in result.stdout
+
+
+def test_top_level_help_and_version() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in COMMANDS:
+        assert re.search(rf"^\s+{command}\s", result.stdout, re.M), command
+    assert run("--version").stdout.strip() == f"graphkit, version {__version__}"
+
+
+@pytest.mark.parametrize("name", ["DPRK", "North Korea", "pyongyang", "dprk",
+                                  "Democratic People's Republic of Korea"])
+def test_show_finds_an_actor_by_id_name_or_alias_in_any_case(name: str) -> None:
+    result = run("show", name)
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first == "Democratic People's Republic of Korea  [dprk]"
+
+
+def test_show_card_lists_relations_with_dates_and_sources() -> None:
+    text = run("show", "cscap").stdout
+    assert "type:        Track-2 network" in text
+    assert "founding (" in text
+    assert "1993-06" in text and "place: Kuala Lumpur" in text
+    assert "[polity-prober-cscap]" in text
+    assert "influence (" in text and "Track 2" in text
+
+
+def test_show_unknown_actor_suggests_the_closest() -> None:
+    result = run("show", "cscp")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "graphkit show: no actor named 'cscp' (did you mean 'cscap'?)"
