@@ -59,4 +59,4 @@ def graph(shipped):
     """The shipped graph as an rdflib Graph."""
     from graphkit.to_rdf import to_rdflib
 
-    return to_rdflib(shipped.triples)
+    return to_rdflib(shipped.lines)
