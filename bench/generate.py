@@ -61,14 +61,16 @@ def generate(n_actors: int, n_relations: int, out: Path, seed: int = 1) -> None:
         for k, s in enumerate(sources)), encoding="utf-8")
 
     kinds = list(model.relations.values())
+    pools: dict[tuple[str, str], list[str]] = {}
     chunks = [[] for _ in range(FILES)]
     for j in range(n_relations):
         kind = rng.choice(kinds)
         lines = [f"- type: {kind.name}"]
         used: set[str] = set()
         for role, spec in kind.roles.items():
-            pool = [a for t in sorted(spec.types) for a in actors[t][:200] + actors[t][-200:]]
-            pool = [a for t in sorted(spec.types) for a in actors[t]] if len(pool) < 4 else pool
+            pool = pools.get((kind.name, role))
+            if pool is None:
+                pool = pools[(kind.name, role)] = [a for t in sorted(spec.types) for a in actors[t]]
             count = spec.min if spec.max == 1 or spec.min > 1 else max(spec.min, 1)
             picks = []
             while len(picks) < count:

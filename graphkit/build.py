@@ -1,9 +1,12 @@
 """The main job: data folder -> checked records -> RDF graph -> SHACL -> exports, atomically.
 
+>>> import tempfile
 >>> from pathlib import Path
->>> result = build(Path("data"), Path("exports"))      # doctest: +SKIP
->>> result.ok, sorted(p.name for p in result.written)  # doctest: +SKIP
+>>> result = build(Path("tests/cases/base"), Path(tempfile.mkdtemp()))
+>>> result.ok, sorted(p.name for p in result.written)
 (True, ['graph.jsonld', 'graph.nt', 'graph.ttl'])
+>>> result.summary()["relations"]
+{'founding': 1, 'influence': 1, 'mediation': 1, 'membership': 1}
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
     result = check(data, shown_as, shacl, progress)
     if not result.ok:
         return result
-    from .exports import render, write_atomic
+    from .exports import write_exports
 
-    result.written = write_atomic(out, render(result.triples, result.lines))
+    result.written = write_exports(out, result.triples, result.lines)
     return result

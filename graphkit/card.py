@@ -1,8 +1,18 @@
 """An actor's card: its names, type, and every relation it takes part in with dates and sources.
 
->>> print(render_card(ds, "dprk"))          # doctest: +SKIP
+>>> from pathlib import Path
+>>> from graphkit.dataset import load_dataset
+>>> ds, _ = load_dataset(Path("tests/cases/base"))
+>>> find_actor(ds, "North Korea")
+('dprk', '')
+>>> print(render_card(ds, "dprk"))                     # doctest: +ELLIPSIS
 Democratic People's Republic of Korea  [dprk]
+  type:        state
+  also:        DPRK, North Korea, Pyongyang
 ...
+mediation (1)
+  undated                mediator: Association of Southeast Asian Nations; parties: *Democratic People's Republic of Korea, Republic of Korea; mode: go-between; issues: inter-Korean peace process
+  ...
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ def check_dataset(ds: Dataset) -> list[Problem]:
             spec = kind.roles[role]
             ids[role] = []
             for ref in refs:
-                found = _resolve(ds, actors, ref, role, rel.path, problems)
+                found = _resolve(actors, ref, role, rel.path, problems)
                 if found is None:
                     continue
                 actor = ds.actors[found]
@@ -147,7 +147,7 @@ def _actor_names(ds: Dataset, problems: list[Problem]) -> Names:
     return names
 
 
-def _resolve(ds: Dataset, names: Names, ref: Ref, role: str, path: str,
+def _resolve(names: Names, ref: Ref, role: str, path: str,
              problems: list[Problem]) -> str | None:
     found = names.find(ref.text)
     if found is None:
@@ -160,7 +160,7 @@ def _check_countries(ds: Dataset, names: Names, problems: list[Problem]) -> None
     for actor in ds.actors.values():
         if actor.country is None:
             continue
-        found = _resolve(ds, names, actor.country, "country", actor.path, problems)
+        found = _resolve(names, actor.country, "country", actor.path, problems)
         if found is not None and ds.actors[found].type != "state":
             problems.append(Problem(actor.path, actor.country.line, "country",
                                     f"'{found}' is not a state"))

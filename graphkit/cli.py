@@ -13,18 +13,25 @@ from . import __version__
 DATA = click.Path(file_okay=False, path_type=Path)
 
 
-def _report(report, verbose_warnings: bool = True) -> None:
+MAX_WARNINGS = 50
+
+
+def _finish(result) -> None:
+    """Print every error, the warnings (the first MAX_WARNINGS) and notes; exit 1 on errors."""
+    report = result.report
     for p in report.errors:
         click.echo(str(p), err=True)
-    if verbose_warnings:
-        for p in report.warnings:
-            click.echo(str(p), err=True)
-
-
-def _fail(report) -> None:
-    n = len(report.errors)
-    click.secho(f"{n} error{'s' if n != 1 else ''}; nothing written.", fg="red", err=True)
-    sys.exit(1)
+    warnings = report.warnings
+    for p in warnings[:MAX_WARNINGS]:
+        click.echo(str(p), err=True)
+    if len(warnings) > MAX_WARNINGS:
+        click.echo(f"... and {len(warnings) - MAX_WARNINGS} more warnings", err=True)
+    if not report.ok:
+        n = len(report.errors)
+        click.secho(f"{n} error{'s' if n != 1 else ''}; nothing written.", fg="red", err=True)
+        sys.exit(1)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 def _progress(data: Path):
@@ -67,11 +74,7 @@ def validate(data: Path, shacl: bool | None) -> None:
     from .build import check
 
     result = check(data, str(data), shacl=shacl, progress=_progress(data))
-    _report(result.report)
-    if not result.ok:
-        _fail(result.report)
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+    _finish(result)
     s = result.summary()
     click.echo(f"ok: {sum(s['actors'].values())} actors, {sum(s['relations'].values())} relations, "
                f"{s['sources']} sources, {s['triples']} triples"
@@ -98,19 +101,20 @@ def build(data: Path, out: Path, shacl: bool | None) -> None:
     from .build import build as run
 
     started = time.perf_counter()
-    result = run(data, out, str(data), shacl=shacl, progress=_progress(data))
-    _report(result.report)
-    if not result.ok:
-        _fail(result.report)
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+    try:
+        result = run(data, out, str(data), shacl=shacl, progress=_progress(data))
+    except (OSError, RuntimeError) as exc:
+        click.secho(f"graphkit build: could not write the exports: {exc}; "
+                    f"the files in {out} are unchanged.", fg="red", err=True)
+        sys.exit(1)
+    _finish(result)
     s = result.summary()
-    click.echo(f"actors ({sum(s['actors'].values())}):")
-    for kind, n in s["actors"].items():
-        click.echo(f"  {n:>5}  {result.dataset.model.actor_types[kind].label}")
-    click.echo(f"relations ({sum(s['relations'].values())}):")
-    for kind, n in s["relations"].items():
-        click.echo(f"  {n:>5}  {result.dataset.model.relations[kind].label}")
+    model = result.dataset.model
+    for title, counts, labels in (("actors", s["actors"], model.actor_types),
+                                  ("relations", s["relations"], model.relations)):
+        click.echo(f"{title} ({sum(counts.values())}):")
+        for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            click.echo(f"  {n:>5}  {labels[kind].label}")
     click.echo(f"sources: {s['sources']}   citations: {s['citations']}   issues: {s['issues']}   "
                f"triples: {s['triples']}")
     for path in result.written:

@@ -106,7 +106,9 @@ class Model:
     _notations: dict[str, str] = field(default_factory=dict, repr=False)
 
     def concept(self, scheme: str, notation: str) -> str | None:
-        return self.schemes[expand(scheme) if ":" in scheme and "//" not in scheme else scheme].get(notation)
+        """The concept IRI of ``notation`` in ``scheme`` (a prefixed name or an IRI)."""
+        iri = scheme if "://" in scheme else expand(scheme)
+        return self.schemes[iri].get(notation)
 
     def notations(self, scheme: str) -> list[str]:
         return sorted(self.schemes[scheme])

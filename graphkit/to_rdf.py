@@ -9,6 +9,7 @@ string or a :class:`Lit`; they are cheap to build for a million triples, and
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, NamedTuple
 
 from .dataset import Dataset
@@ -195,15 +196,19 @@ def _superclasses(triples: Iterable[Triple]) -> dict[str, set[str]]:
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]')
+
+
 def nt_term(o) -> str:
-    if isinstance(o, str):
+    """The N-Triples form of a term: ``<iri>``, ``"text"@lang`` or ``"text"^^<datatype>``."""
+    if o.__class__ is str:
         return f"<{o}>"
-    text = f'"{o.value.translate(_ESCAPES)}"'
+    value = o.value.translate(_ESCAPES) if _NEEDS_ESCAPE.search(o.value) else o.value
     if o.lang:
-        return f"{text}@{o.lang}"
+        return f'"{value}"@{o.lang}'
     if o.datatype:
-        return f"{text}^^<{o.datatype}>"
-    return text
+        return f'"{value}"^^<{o.datatype}>'
+    return f'"{value}"'
 
 
 def canonical(triples: Iterable[Triple]) -> tuple[list[str], list[Triple]]:
@@ -211,7 +216,8 @@ def canonical(triples: Iterable[Triple]) -> tuple[list[str], list[Triple]]:
 
     Every export is written in this order, so the same data gives the same bytes.
     """
-    by_line = {f"<{s}> <{p}> {nt_term(o)} .": (s, p, o) for s, p, o in triples}
+    by_line = {(f"<{s}> <{p}> <{o}> ." if o.__class__ is str else f"<{s}> <{p}> {nt_term(o)} ."):
+               (s, p, o) for s, p, o in triples}
     lines = sorted(by_line)
     return lines, [by_line[line] for line in lines]
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, compose_case, run, CASES
+from conftest import REPO, compose_case, run
 from graphkit import exports
 from graphkit.build import build
 
@@ -95,3 +94,30 @@ def test_build_of_base_case_writes_three_formats(tmp_path: Path) -> None:
     result = build(data, tmp_path / "out", str(data))
     assert result.ok
     assert sorted(p.name for p in result.written) == list(EXPORTS)
+
+
+def test_parallel_turtle_writes_the_same_bytes(shipped, tmp_path: Path, monkeypatch) -> None:
+    """The forked Turtle writer (used on large graphs) gives the same files as the inline one."""
+    inline = exports.write_exports(tmp_path / "inline", shipped.triples, shipped.lines)
+    monkeypatch.setattr(exports, "PARALLEL_FROM", 0)
+    forked = exports.write_exports(tmp_path / "forked", shipped.triples, shipped.lines)
+    assert [p.name for p in inline] == [p.name for p in forked]
+    assert digest(tmp_path / "inline") == digest(tmp_path / "forked")
+
+
+def test_failed_parallel_turtle_leaves_targets_untouched(shipped, tmp_path: Path,
+                                                         monkeypatch) -> None:
+    out = tmp_path / "exports"
+    out.mkdir()
+    for name in EXPORTS:
+        (out / name).write_bytes(b"previous")
+    before = digest(out)
+
+    def broken(nt, fh):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(exports, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(exports, "write_turtle", broken)
+    with pytest.raises(RuntimeError, match="writing the Turtle export failed"):
+        exports.write_exports(out, shipped.triples, shipped.lines)
+    assert digest(out) == before

@@ -84,17 +84,17 @@ ASEAN_10 = {"brunei", "cambodia", "indonesia", "laos", "malaysia", "myanmar", "p
     ("asean", "2025-10-25", ASEAN_10),
     ("asean", "1990-01-01", {"brunei", "indonesia", "malaysia", "philippines", "singapore",
                              "thailand"}),
-    ("unsc", "1980-06-01", {"china", "france", "soviet-union", "united-kingdom",
+    ("unsc", "1980-06-01", {"china", "france", "philippines", "soviet-union", "united-kingdom",
                             "united-states"}),
+    ("unsc", "2020-06-01", {"china", "france", "indonesia", "russia", "united-kingdom",
+                            "united-states", "viet-nam"}),
     ("quad", "2026-11-23", {"australia", "india", "japan", "united-states"}),
     ("quad", "2012-01-01", set()),
     ("aukus", "2026-11-23", {"australia", "united-kingdom", "united-states"}),
 ])
 def test_memberships_as_of_a_day(graph, org, day, expected) -> None:
-    got = members_as_of(graph, org, day)
-    if org == "unsc":  # permanent members only
-        got = {m for m in got if m not in {"indonesia", "viet-nam"}}
-    assert got == expected
+    """For the Security Council: the permanent members and the ASEAN states then sitting."""
+    assert members_as_of(graph, org, day) == expected
 
 
 def test_security_council_permanent_members_today(graph) -> None:

@@ -7,7 +7,6 @@ typographic quotes folded, and nothing else.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
