@@ -4,7 +4,7 @@
 >>> from pathlib import Path
 >>> result = build(Path("tests/cases/base"), Path(tempfile.mkdtemp()))
 >>> result.ok, sorted(p.name for p in result.written)
-(True, ['graph.jsonld', 'graph.nt', 'graph.ttl'])
+(True, ['graph.jsonld', 'graph.nt', 'graph.ttl', 'metrics.csv'])
 >>> result.summary()["relations"]
 {'founding': 1, 'influence': 1, 'mediation': 1, 'membership': 1}
 """
@@ -30,6 +30,7 @@ class BuildResult:
     triples: list = field(default_factory=list)  # unique tuples in N-Triples order
     lines: list[str] = field(default_factory=list)  # their N-Triples lines, sorted
     notes: list[str] = field(default_factory=list)  # what the run chose to skip, and why
+    metric_rows: list[dict] = field(default_factory=list)  # graphkit.metrics.table rows
     written: list[Path] = field(default_factory=list)
 
     @property
@@ -52,12 +53,14 @@ class BuildResult:
 
 
 def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
-          progress: Callable[[Iterable], Iterable] | None = None) -> BuildResult:
+          progress: Callable[[Iterable], Iterable] | None = None,
+          metrics: bool = False) -> BuildResult:
     """Load and check ``data``, build its triples and validate them with SHACL.
 
     ``shacl`` None (the default) validates graphs up to ``SHACL_AUTO_LIMIT`` triples and notes
     the skip beyond it (the loader has already checked every record the shapes describe);
-    True always validates, False never.
+    True always validates, False never. ``metrics`` adds the network measures of every actor
+    (:mod:`graphkit.metrics.publish`) to the graph.
     """
     ds, report = load_dataset(data, shown_as, progress)
     result = BuildResult(report, ds)
@@ -65,7 +68,10 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
         return result
     from .to_rdf import canonical, to_triples
 
-    result.lines, result.triples = canonical(to_triples(ds))
+    triples = to_triples(ds)
+    if metrics:
+        triples += _metrics(result, triples)
+    result.lines, result.triples = canonical(triples)
     if shacl is None:
         shacl = len(result.lines) <= SHACL_AUTO_LIMIT
         if not shacl:
@@ -79,13 +85,36 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
     return result
 
 
+def _metrics(result: BuildResult, triples: list) -> list:
+    """Measure the whole graph of the present and return the measures as triples."""
+    from .metrics.publish import metric_triples
+    from .metrics.table import metric_table
+    from .views import make_view, relations_from_triples
+
+    view = make_view(relations_from_triples(triples, result.dataset.model), "all", "present")
+    if view.graph.number_of_nodes() == 0:
+        return []
+    rows, meta = metric_table(view.graph)
+    result.metric_rows = rows
+    if meta["betweenness"] != "exact":
+        result.notes.append(f"metrics: betweenness {meta['betweenness']}")
+    return metric_triples(rows)
+
+
 def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None = None,
-          progress: Callable[[Iterable], Iterable] | None = None) -> BuildResult:
-    """Check ``data`` and, only if it has no error, write the exports into ``out`` atomically."""
-    result = check(data, shown_as, shacl, progress)
+          progress: Callable[[Iterable], Iterable] | None = None,
+          metrics: bool = True) -> BuildResult:
+    """Check ``data`` and, only if it has no error, write the exports into ``out`` atomically:
+    graph.ttl, graph.nt, graph.jsonld and (with ``metrics``) metrics.csv."""
+    result = check(data, shown_as, shacl, progress, metrics)
     if not result.ok:
         return result
     from .exports import write_exports
 
-    result.written = write_exports(out, result.triples, result.lines)
+    extra = {}
+    if metrics:
+        from .metrics.publish import metrics_csv
+
+        extra["metrics.csv"] = metrics_csv(result.metric_rows)
+    result.written = write_exports(out, result.triples, result.lines, extra=extra)
     return result

@@ -89,8 +89,11 @@ def validate(data: Path, shacl: bool | None) -> None:
 @click.option("--shacl/--no-shacl", default=None,
               help="Validate the graph against ontology/shapes.ttl before writing "
                    "[default: when it has at most 300,000 triples].")
-def build(data: Path, out: Path, shacl: bool | None) -> None:
-    """Check the data and write graph.ttl, graph.nt and graph.jsonld.
+@click.option("--metrics/--no-metrics", default=True, show_default=True,
+              help="Measure every actor (centrality, structural holes...) into the graph and "
+                   "metrics.csv.")
+def build(data: Path, out: Path, shacl: bool | None, metrics: bool) -> None:
+    """Check the data and write graph.ttl, graph.nt, graph.jsonld and metrics.csv.
 
     \b
     The exports are written atomically: if any check fails, nothing in --out changes.
@@ -102,7 +105,8 @@ def build(data: Path, out: Path, shacl: bool | None) -> None:
 
     started = time.perf_counter()
     try:
-        result = run(data, out, str(data), shacl=shacl, progress=_progress(data))
+        result = run(data, out, str(data), shacl=shacl, progress=_progress(data),
+                     metrics=metrics)
     except (OSError, RuntimeError) as exc:
         click.secho(f"graphkit build: could not write the exports: {exc}; "
                     f"the files in {out} are unchanged.", fg="red", err=True)
@@ -178,3 +182,6 @@ def shapes(check: bool) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+from . import cli_network  # noqa: E402,F401  (registers the network commands on main)

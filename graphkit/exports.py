@@ -171,9 +171,10 @@ class Staging:
         return [target for _, target in self.staged if not target.name.startswith(".")]
 
 
-def write_exports(folder: Path, triples, lines: list[str],
-                  formats: Iterable[str] = FORMATS) -> list[Path]:
-    """Write the requested formats of the graph into ``folder`` atomically; returns the paths."""
+def write_exports(folder: Path, triples, lines: list[str], formats: Iterable[str] = FORMATS,
+                  extra: dict[str, bytes] | None = None) -> list[Path]:
+    """Write the requested formats of the graph, and any ``extra`` files (name -> bytes), into
+    ``folder`` atomically; returns the paths written."""
     formats = [f for f in FORMATS if f in set(formats)]
     with Staging(folder) as stage:
         nt = stage.write(FORMATS["nt"] if "nt" in formats else ".scratch.nt",
@@ -191,6 +192,8 @@ def write_exports(folder: Path, triples, lines: list[str],
                 _turtle_file(nt, ttl)
         if "jsonld" in formats:
             stage.write(FORMATS["jsonld"], lambda fh: write_jsonld(triples, fh))
+        for name, data in sorted((extra or {}).items()):
+            stage.write(name, lambda fh, data=data: fh.write(data))
         if child is not None:
             child.join()
             if child.exitcode != 0:

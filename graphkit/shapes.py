@@ -59,7 +59,17 @@ gksh:ActorShape a sh:NodeShape ;
     sh:property [ sh:path skos:prefLabel ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype rdf:langString ] ;
     sh:property [ sh:path gk:country ; sh:maxCount 1 ; sh:class gk:State ] ;
     sh:property [ sh:path org:classification ; sh:maxCount 1 ;
-                  sh:in ( gk:track-1 gk:track-1-5 gk:track-2 ) ] .
+                  sh:in ( gk:track-1 gk:track-1-5 gk:track-2 ) ] ;
+    sh:property [ sh:path gk:degreeCentrality ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
+    sh:property [ sh:path gk:betweennessCentrality ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
+    sh:property [ sh:path gk:closenessCentrality ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
+    sh:property [ sh:path gk:pageRank ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
+    sh:property [ sh:path gk:burtConstraint ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
+    sh:property [ sh:path gk:effectiveSize ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
+    sh:property [ sh:path gk:efficiency ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
+    sh:property [ sh:path gk:hierarchy ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
+    sh:property [ sh:path gk:cutPoint ; sh:maxCount 1 ; sh:datatype xsd:integer ] ;
+    sh:property [ sh:path gk:community ; sh:maxCount 1 ; sh:datatype xsd:integer ] .
 
 gksh:IssueShape a sh:NodeShape ;
     sh:targetObjectsOf gk:issue ;

@@ -49,7 +49,7 @@ def shipped(tmp_path_factory):
     """The shipped data built once (no exports written): the checked dataset and its triples."""
     from graphkit.build import check
 
-    result = check(REPO / "data", "data")
+    result = check(REPO / "data", "data", metrics=True)
     assert result.ok, "\n".join(map(str, result.report.errors))
     return result
 

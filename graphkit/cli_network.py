@@ -1,0 +1,254 @@
+"""The network commands: metrics, bridges, brokers, evolution, export. They register on the
+``graphkit`` group defined in :mod:`graphkit.cli`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import DATA, main
+
+VIEW_HELP = ("all (every relation, undirected), directed (every relation, directed), membership, "
+             "states, forums, influence, affiliation")
+
+
+def graph_options(f):
+    """--data / --graph, --view and --as-of, shared by every network command."""
+    from .views import VIEWS
+
+    f = click.option("--as-of", "as_of", default="present", show_default=True,
+                     help="A date (YYYY, YYYY-MM, YYYY-MM-DD: the graph as it stood on it), "
+                          "'present' (relations with no end date) or 'all'.")(f)
+    f = click.option("--view", type=click.Choice(VIEWS), default="all", show_default=True,
+                     help=VIEW_HELP)(f)
+    f = click.option("--graph", "graph_file", type=click.Path(dir_okay=False, exists=True,
+                                                               path_type=Path),
+                     help="Analyse an exported graph (.ttl, .nt, .jsonld) instead of --data.")(f)
+    f = click.option("--data", "data", type=DATA, default=Path("data"), show_default=True,
+                     help="Folder with the curated YAML.")(f)
+    return f
+
+
+def load(data: Path, graph_file: Path | None):
+    """The graph's relations and actors, from an export file or from the data folder."""
+    from .views import graph_from_file, relations_from_triples
+
+    if graph_file is not None:
+        return graph_from_file(graph_file)
+    from .build import check
+
+    result = check(data, str(data), shacl=False)
+    if not result.ok:
+        for p in result.report.errors:
+            click.echo(str(p), err=True)
+        click.secho(f"{len(result.report.errors)} errors in {data}; run 'graphkit validate'",
+                    fg="red", err=True)
+        sys.exit(1)
+    return relations_from_triples(result.triples, result.dataset.model)
+
+
+def view_of(g, view: str, as_of: str):
+    from .dates import DateError
+    from .views import make_view
+
+    try:
+        v = make_view(g, view, as_of)
+    except DateError as exc:
+        raise click.BadParameter(f"{exc}; write YYYY, YYYY-MM, YYYY-MM-DD, 'present' or 'all'",
+                                 param_hint="--as-of") from None
+    for note in v.notes:
+        click.echo(f"note: {note}", err=True)
+    return v
+
+
+def actor(g, text: str) -> str:
+    from .views import find
+
+    found, hint = find(g, text)
+    if found is None:
+        click.echo(f"graphkit: no actor named '{text}'" + (f" ({hint})" if hint else ""),
+                   err=True)
+        sys.exit(1)
+    return found
+
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+                      default="table", show_default=True)
+
+
+@main.command()
+@graph_options
+@click.option("--groups", type=click.Choice(["asean", "track", "type", "country"]),
+              default="asean", show_default=True,
+              help="Node attribute whose values are the groups of Gould-Fernandez brokerage "
+                   "(directed views).")
+@click.option("--top", type=int, default=0, help="Only the first N rows.")
+@click.option("--sort", default="betweenness", show_default=True, help="Column to sort by.")
+@click.option("--pivots", type=int, default=None,
+              help="Estimate betweenness from this many pivot sources (default: exact up to "
+                   "3,000 nodes).")
+@FORMAT
+def metrics(data, graph_file, view, as_of, groups, top, sort, pivots, fmt) -> None:
+    """Centrality, structural holes, brokerage, cut points and communities, one row per actor.
+
+    \b
+    Examples:
+      graphkit metrics --top 15
+      graphkit metrics --view directed --groups asean --sort liaison_ratio --top 10
+      graphkit metrics --view states --as-of 2005 --format csv > states-2005.csv
+    """
+    from .metrics.table import metric_table
+    from .tables import render
+
+    v = view_of(load(data, graph_file), view, as_of)
+    if v.graph.number_of_nodes() == 0:
+        click.echo("no actors in this view at that date", err=True)
+        return
+    rows, meta = metric_table(v.graph, groups=groups, k=pivots, sort=sort)
+    click.echo(f"view {v.name} as of {v.as_of}: {meta['nodes']} actors, {meta['edges']} ties; "
+               f"betweenness {meta['betweenness']}; modularity {meta['modularity']:.3f}",
+               err=True)
+    rows = rows[:top] if top else rows
+    columns = None
+    if fmt == "table":
+        columns = [c for c in ("id", "type", "group", "degree", "betweenness", "closeness",
+                               "pagerank", "constraint", "effective_size", "efficiency",
+                               "hierarchy", "cut_point", "community") if c in rows[0]]
+        if v.graph.is_directed():
+            from .metrics import ROLES
+
+            columns += [f"{r}_ratio" for r in ROLES]
+    click.echo(render(rows, fmt, columns))
+
+
+@main.command()
+@click.argument("name")
+@graph_options
+@click.option("--top", type=int, default=20, show_default=True, help="At most N pairs (0: all).")
+@FORMAT
+def bridges(name, data, graph_file, view, as_of, top, fmt) -> None:
+    """The pairs whose shortest paths run through NAME, most dependent first.
+
+    \b
+    share: NAME's share of the pair's shortest paths; distance: their distance in hops;
+    distance_without: their distance once NAME is removed (inf: NAME is their only link).
+    Examples:
+      graphkit bridges ASEAN
+      graphkit bridges cscap --view directed --as-of 2000
+    """
+    from .metrics import who_bridges
+    from .tables import render
+
+    g = load(data, graph_file)
+    v = view_of(g, view, as_of)
+    who = actor(g, name)
+    if who not in v.graph:
+        click.echo(f"'{who}' is not in the {view} view as of {v.as_of}", err=True)
+        sys.exit(1)
+    rows = who_bridges(v.graph, who, limit=top or None)
+    labels = g.actors.labels
+    rows = [{"a": labels.get(r["a"], r["a"]), "b": labels.get(r["b"], r["b"]), **{
+        k: r[k] for k in ("share", "distance", "distance_without")}} for r in rows]
+    click.echo(render(rows, fmt, ["a", "b", "share", "distance", "distance_without"], digits=3))
+
+
+@main.command()
+@click.argument("first")
+@click.argument("second")
+@graph_options
+@FORMAT
+def brokers(first, second, data, graph_file, view, as_of, fmt) -> None:
+    """Who lies between FIRST and SECOND: every actor on their shortest paths, ranked.
+
+    \b
+    Examples:
+      graphkit brokers "North Korea" "South Korea"
+      graphkit brokers cscap arf --view directed
+    """
+    from .metrics import brokers_between
+    from .tables import render
+
+    g = load(data, graph_file)
+    v = view_of(g, view, as_of)
+    a, b = actor(g, first), actor(g, second)
+    for x in (a, b):
+        if x not in v.graph:
+            click.echo(f"'{x}' is not in the {view} view as of {v.as_of}", err=True)
+            sys.exit(1)
+    rows = brokers_between(v.graph, a, b)
+    if not rows:
+        click.echo(f"no path from '{a}' to '{b}', or they are adjacent", err=True)
+    labels = g.actors.labels
+    out = [{"broker": labels.get(r["broker"], r["broker"]), "id": r["broker"],
+            "share": r["share"], "distance": r["distance"],
+            "distance_without": r["distance_without"]} for r in rows]
+    click.echo(render(out, fmt, ["broker", "id", "share", "distance", "distance_without"],
+                      digits=3))
+
+
+@main.command()
+@click.option("--metric", required=True, help="A metric column, e.g. betweenness, degree.")
+@click.option("--actors", default="", help="Comma-separated ids or names (default: the top 5 "
+                                             "in the last year).")
+@click.option("--from", "first", type=int, required=True, help="First year.")
+@click.option("--to", "last", type=int, required=True, help="Last year.")
+@click.option("-o", "--out", "stem", type=click.Path(path_type=Path), default=None,
+              help="Write OUT.csv, OUT.png and OUT.svg [default: evolution-METRIC].")
+@click.option("--data", "data", type=DATA, default=Path("data"), show_default=True)
+@click.option("--graph", "graph_file", type=click.Path(dir_okay=False, exists=True,
+                                                       path_type=Path))
+@click.option("--view", default="all", show_default=True, help=VIEW_HELP)
+def evolution(metric, actors, first, last, stem, data, graph_file, view) -> None:
+    """A metric per year (the graph as of each 31 December), as CSV and a line plot.
+
+    \b
+    Example:
+      graphkit evolution --metric betweenness --from 1993 --to 2025 \\
+          --actors asean,cscap,arf,un,united-states -o exports/evolution-betweenness
+    """
+    from .evolution import plot, rows, top_actors, yearly
+    from .exports import write_atomic
+    from .metrics.table import METRICS
+    from .tables import render
+
+    if first > last:
+        raise click.BadParameter("--from must not be after --to")
+    if metric not in METRICS + ("in_degree", "out_degree"):
+        raise click.BadParameter(f"unknown metric '{metric}'; one of: {', '.join(METRICS)}",
+                                 param_hint="--metric")
+    g = load(data, graph_file)
+    series = yearly(g, view, metric, first, last)
+    chosen = [actor(g, a) for a in actors.split(",") if a.strip()] or top_actors(series)
+    stem = stem or Path(f"evolution-{metric}")
+    table = render(rows(series, chosen), "csv", ["year"] + chosen)
+    written = write_atomic(stem.parent if str(stem.parent) else Path("."),
+                           {stem.name + ".csv": (table + "\n").encode("utf-8")})
+    written += plot(series, chosen, g.actors.labels, metric, view, stem)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["graphml"]), default="graphml",
+              show_default=True)
+@graph_options
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write.")
+def export(fmt, data, graph_file, view, as_of, out) -> None:
+    """Write the exact graph a metric runs on, for checking the numbers in another tool.
+
+    \b
+    Example:
+      graphkit export --format graphml --view states --as-of 2010 -o states-2010.graphml
+    """
+    import networkx as nx
+
+    from .exports import write_atomic
+
+    v = view_of(load(data, graph_file), view, as_of)
+    text = "\n".join(nx.generate_graphml(v.graph, prettyprint=True)) + "\n"
+    written = write_atomic(out.parent, {out.name: text.encode("utf-8")})
+    click.echo(f"wrote {written[0]} ({v.graph.number_of_nodes()} nodes, "
+               f"{v.graph.number_of_edges()} edges)")
