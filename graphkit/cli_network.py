@@ -88,7 +88,7 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "jso
 @click.option("--sort", default="betweenness", show_default=True, help="Column to sort by.")
 @click.option("--pivots", type=int, default=None,
               help="Estimate betweenness from this many pivot sources (default: exact up to "
-                   "3,000 nodes).")
+                   "20,000 nodes).")
 @FORMAT
 def metrics(data, graph_file, view, as_of, groups, top, sort, pivots, fmt) -> None:
     """Centrality, structural holes, brokerage, cut points and communities, one row per actor.
@@ -149,6 +149,14 @@ def bridges(name, data, graph_file, view, as_of, top, fmt) -> None:
         sys.exit(1)
     rows = who_bridges(v.graph, who, limit=top or None)
     labels = g.actors.labels
+    from .metrics.bridging import cut_off_by
+
+    pieces = cut_off_by(v.graph, who)
+    if len(pieces) > 1:
+        small = sorted(labels.get(x, x) for piece in pieces[1:] for x in piece)
+        shown = "; ".join(small[:12]) + (f"; and {len(small) - 12} more" if len(small) > 12 else "")
+        click.echo(f"removing {labels.get(who, who)} splits its component into "
+                   f"{len(pieces)} pieces; it alone links the rest to: {shown}", err=True)
     rows = [{"a": labels.get(r["a"], r["a"]), "b": labels.get(r["b"], r["b"]), **{
         k: r[k] for k in ("share", "distance", "distance_without")}} for r in rows]
     click.echo(render(rows, fmt, ["a", "b", "share", "distance", "distance_without"], digits=3))
@@ -219,7 +227,10 @@ def evolution(metric, actors, first, last, stem, data, graph_file, view) -> None
         raise click.BadParameter(f"unknown metric '{metric}'; one of: {', '.join(METRICS)}",
                                  param_hint="--metric")
     g = load(data, graph_file)
-    series = yearly(g, view, metric, first, last)
+    notes: list[str] = []
+    series = yearly(g, view, metric, first, last, notes=notes)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     chosen = [actor(g, a) for a in actors.split(",") if a.strip()] or top_actors(series)
     stem = stem or Path(f"evolution-{metric}")
     table = render(rows(series, chosen), "csv", ["year"] + chosen)

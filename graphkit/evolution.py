@@ -14,22 +14,33 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .metrics.table import metric_table
+from .metrics.table import single_metric
 from .views import Graph, make_view
+
+EXACT_UP_TO = 3000  # nodes: beyond this, yearly betweenness comes from PIVOTS pivots
+PIVOTS = 500
 
 
 def yearly(g: Graph, view: str, metric: str, first: int, last: int,
-           k: int | None = None) -> list[tuple[int, dict]]:
+           k: int | None = None, notes: list | None = None) -> list[tuple[int, dict]]:
     """``[(year, {actor: value})]`` for each year from ``first`` to ``last``; an actor absent
-    from the graph that year has no value (None)."""
+    from the graph that year has no value (None). Betweenness of graphs above ``EXACT_UP_TO``
+    nodes is estimated from ``PIVOTS`` pivots unless ``k`` says otherwise; ``notes`` collects
+    what was estimated."""
+    from .metrics.centrality import pivot_error_bound
+
     out = []
     for year in range(first, last + 1):
         v = make_view(g, view, dt.date(year, 12, 31))
-        if v.graph.number_of_nodes() == 0:
+        n = v.graph.number_of_nodes()
+        if n == 0:
             out.append((year, {}))
             continue
-        rows, _ = metric_table(v.graph, k=k, sort=metric)
-        out.append((year, {r["id"]: r.get(metric) for r in rows}))
+        pivots = k if k is not None else (PIVOTS if n > EXACT_UP_TO else None)
+        if metric == "betweenness" and pivots is not None and pivots < n and notes is not None:
+            notes.append(f"{year}: betweenness estimated from {pivots} pivots, within "
+                         f"±{pivot_error_bound(n, pivots):.3f} with 95% probability")
+        out.append((year, single_metric(v.graph, metric, k=pivots)))
     return out
 
 

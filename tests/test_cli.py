@@ -9,7 +9,8 @@ import pytest
 from conftest import run
 from graphkit import __version__
 
-COMMANDS = ["validate", "build", "show", "shapes"]
+COMMANDS = ["validate", "build", "show", "shapes", "metrics", "bridges", "brokers",
+            "evolution", "export"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -187,3 +187,33 @@ def test_bridge_and_articulation_point() -> None:
         3: [4, 2], 4: [4, 2], "x": [3, 3]}
     assert cuts["_bridges"] == [(3, "x"), (4, "x")]
     assert sorted(cuts["_local_bridges"], key=str) == [(3, "x", math.inf), (4, "x", math.inf)]
+
+
+# --- igraph computes, networkx defines ---------------------------------------------------------
+
+@pytest.mark.parametrize("directed", [False, True])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_fast_measures_equal_networkx(directed, seed, monkeypatch) -> None:
+    """Betweenness, closeness (both of igraph's paths) and PageRank from igraph, normalised as
+    networkx does, on sparse random graphs with several components; integer distances so that
+    equal-length paths tie exactly in both libraries."""
+    from graphkit.metrics import fast
+
+    G = nx.gnm_random_graph(70, 110 if not directed else 180, seed=seed, directed=directed)
+    for u, v in G.edges():
+        G[u][v]["weight"] = (u * 3 + v) % 4 + 1
+        G[u][v]["distance"] = (u + v) % 3 + 1
+    for dist in (None, "distance"):
+        b = fast.betweenness(G, distance=dist)
+        ref = nx.betweenness_centrality(G, weight=dist)
+        assert all(b[v] == pytest.approx(ref[v], abs=1e-12) for v in G)
+        c = fast.closeness(G, distance=dist)
+        ref = nx.closeness_centrality(G, distance=dist)
+        assert all(c[v] == pytest.approx(ref[v], abs=1e-12) for v in G)
+    monkeypatch.setattr(fast, "DISTANCE_MATRIX_UP_TO", 0)
+    c = fast.closeness(G)
+    ref = nx.closeness_centrality(G)
+    assert all(c[v] == pytest.approx(ref[v], abs=1e-12) for v in G)
+    p = fast.pagerank(G)
+    ref = nx.pagerank(G, weight="weight", tol=1e-12, max_iter=1000)
+    assert all(p[v] == pytest.approx(ref[v], abs=1e-9) for v in G)

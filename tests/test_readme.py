@@ -51,3 +51,17 @@ def test_readme_ontology_table_lists_every_relation_kind() -> None:
         assert row, name
         iri = PREFIXES[row.group(1).split(":")[0]] + row.group(1).split(":")[1]
         assert iri == kind.class_iri
+
+
+def test_readme_brokers_output_is_what_the_command_prints() -> None:
+    from conftest import run
+
+    block = re.search(r'<!-- output: brokers "North Korea" "South Korea" -->\n```\n\$ [^\n]+\n'
+                      r'(.*?)```', README, re.S)
+    assert block
+    result = run("brokers", "North Korea", "South Korea")
+    assert result.stdout.rstrip() == block.group(1).rstrip()
+
+
+def test_readme_plot_exists() -> None:
+    assert (REPO / "docs" / "evolution-betweenness.png").read_bytes()[:4] == b"\x89PNG"

@@ -31,7 +31,9 @@ from collections import deque
 
 import networkx as nx
 
-__all__ = ["who_bridges", "brokers_between", "cut_points"]
+__all__ = ["who_bridges", "brokers_between", "cut_points", "cut_off_by"]
+
+SPAN_UP_TO = 20_000  # edges: a local bridge's span needs a shortest path per edge beyond this
 
 
 def _bfs(G: nx.Graph, source, removed=None) -> tuple[dict, dict]:
@@ -58,7 +60,9 @@ def who_bridges(G: nx.Graph, v, limit: int | None = None) -> list[dict]:
 
     Each row: ``a``, ``b``, ``share`` (fraction of the pair's shortest paths through ``v``),
     ``distance`` (hops) and ``distance_without`` (hops once ``v`` is removed; ``inf`` if none).
-    For an undirected graph each pair appears once.
+    For an undirected graph each pair appears once. Order: share, then how much longer the
+    pair's route becomes without ``v``, then pairs of well-connected actors first (the lesser
+    degree of the two), so bridges between hubs come before pendant actors.
     """
     if v not in G:
         raise KeyError(v)
@@ -82,7 +86,10 @@ def who_bridges(G: nx.Graph, v, limit: int | None = None) -> list[dict]:
                 without = _bfs(G, a, removed=v)[0]
             rows.append({"a": a, "b": b, "share": share, "distance": dist_a[b],
                          "distance_without": without.get(b, math.inf)})
-    rows.sort(key=lambda r: (-r["share"], -_gap(r), str(r["a"]), str(r["b"])))
+    degree = G.degree
+    rows.sort(key=lambda r: (-r["share"], -_gap(r),
+                             -min(degree(r["a"]), degree(r["b"])),
+                             -max(degree(r["a"]), degree(r["b"])), str(r["a"]), str(r["b"])))
     return rows[:limit] if limit else rows
 
 
@@ -115,10 +122,19 @@ def _gap(row: dict) -> float:
     return row["distance_without"] - row["distance"]
 
 
+def cut_off_by(G: nx.Graph, v) -> list[set]:
+    """The pieces of ``v``'s component once ``v`` is removed, largest first."""
+    U = G.to_undirected(as_view=True) if G.is_directed() else G
+    comp = nx.node_connected_component(U, v)
+    pieces = nx.connected_components(U.subgraph(comp - {v}))
+    return sorted(pieces, key=lambda c: (-len(c), sorted(map(str, c))))
+
+
 def cut_points(G: nx.Graph) -> dict:
     """Articulation points of the undirected graph, with what their removal cuts off:
     ``{node: [sizes of the pieces its component falls into]}``; plus the bridges and local
-    bridges (with their span) under the keys ``"_bridges"`` and ``"_local_bridges"``.
+    bridges (with their span, or None above ``SPAN_UP_TO`` edges) under the keys
+    ``"_bridges"`` and ``"_local_bridges"``.
 
     >>> import networkx as nx
     >>> G = nx.barbell_graph(3, 1)          # two triangles joined through node 3
@@ -135,7 +151,9 @@ def cut_points(G: nx.Graph) -> dict:
         H = U.subgraph(comp - {v})
         out[v] = sorted((len(c) for c in nx.connected_components(H)), reverse=True)
     out["_bridges"] = sorted((tuple(sorted(e, key=str)) for e in nx.bridges(U)), key=str)
+    with_span = U.number_of_edges() <= SPAN_UP_TO
     out["_local_bridges"] = sorted(
-        ((*sorted((u, w), key=str), span) for u, w, span in nx.local_bridges(U, with_span=True)),
-        key=str)
+        ((*sorted(t[:2], key=str), t[2] if with_span else None)
+         for t in nx.local_bridges(U, with_span=with_span)
+         for t in [t if with_span else (*t, None)]), key=str)
     return out

@@ -17,16 +17,24 @@ from __future__ import annotations
 
 import networkx as nx
 
+from .centrality import FAST_FROM
+
 __all__ = ["communities"]
 
 
 def communities(G: nx.Graph, seed: int = 1) -> tuple[dict, float]:
     """Community number of every node (1 = the largest community) and the partition's
-    modularity, on the undirected graph with ``weight`` as edge weight."""
+    modularity, on the undirected graph with ``weight`` as edge weight (networkx's Louvain;
+    igraph's multilevel Louvain from ``FAST_FROM`` nodes on)."""
     U = G.to_undirected(as_view=True) if G.is_directed() else G
     if U.number_of_edges() == 0:
         return {v: i + 1 for i, v in enumerate(sorted(U, key=str))}, 0.0
-    parts = nx.community.louvain_communities(U, weight="weight", seed=seed)
+    if U.number_of_nodes() >= FAST_FROM:
+        from .fast import louvain
+
+        parts = louvain(nx.Graph(U), seed=seed)
+    else:
+        parts = nx.community.louvain_communities(U, weight="weight", seed=seed)
     parts = sorted(parts, key=lambda c: (-len(c), sorted(map(str, c))[0]))
     labels = {v: i + 1 for i, part in enumerate(parts) for v in part}
     return labels, nx.community.modularity(U, parts, weight="weight")

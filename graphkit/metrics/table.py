@@ -30,6 +30,36 @@ METRICS = ("degree", "betweenness", "closeness", "pagerank", "constraint", "effe
 GROUPS = ("asean", "track", "type", "country")
 
 
+def single_metric(G: nx.Graph, name: str, k: int | None = None) -> dict:
+    """One measure of every node, computing only what it needs (for yearly series)."""
+    if name in ("degree", "in_degree", "out_degree", "betweenness", "closeness", "pagerank"):
+        if name in ("degree", "in_degree", "out_degree"):
+            return dict(getattr(nx, f"{name}_centrality")(G)) if len(G) > 1 else {
+                v: 0.0 for v in G}
+        from . import fast
+        from .centrality import FAST_FROM
+
+        distance = "distance" if any("distance" in d for _, _, d in G.edges(data=True)) else None
+        if name == "betweenness":
+            if len(G) >= FAST_FROM:
+                return fast.betweenness(G, k=k, distance=distance)
+            return nx.betweenness_centrality(G, k=k, weight=distance, seed=1)
+        if name == "closeness":
+            return (fast.closeness(G, distance) if len(G) >= FAST_FROM
+                    else nx.closeness_centrality(G, distance=distance))
+        return centralities(G, k=1)["pagerank"] if len(G) < 3 else (
+            fast.pagerank(G) if len(G) >= FAST_FROM
+            else nx.pagerank(G, weight="weight", tol=1e-10, max_iter=1000))
+    if name in ("constraint", "effective_size", "efficiency", "hierarchy"):
+        return {v: row[name] for v, row in structural_holes(G, weight="weight").items()}
+    if name == "cut_point":
+        cuts = cut_points(G)
+        return {v: len(cuts.get(v, ())) for v in G}
+    if name == "community":
+        return communities(G)[0]
+    raise ValueError(f"unknown metric {name!r}; one of: {', '.join(METRICS)}")
+
+
 def metric_table(G: nx.Graph, groups: str = "asean", k: int | None = None,
                  sort: str = "betweenness") -> tuple[list[dict], dict]:
     """Rows of measures for every node of ``G``, sorted by ``sort`` (descending, then id), and
@@ -62,7 +92,9 @@ def metric_table(G: nx.Graph, groups: str = "asean", k: int | None = None,
     rows.sort(key=lambda r: (-(r.get(key) if isinstance(r.get(key), (int, float)) else -1),
                              str(r["id"])))
     n = G.number_of_nodes()
-    pivots = k if k is not None else (500 if n > 3000 else None)
+    from .centrality import EXACT_LIMIT, PIVOTS
+
+    pivots = k if k is not None else (PIVOTS if n > EXACT_LIMIT else None)
     meta = {"nodes": n, "edges": G.number_of_edges(), "directed": G.is_directed(),
             "groups": groups, "modularity": modularity,
             "betweenness": "exact" if pivots is None or pivots >= n else

@@ -1,0 +1,115 @@
+"""Betweenness, closeness and PageRank computed by igraph (C), normalised as networkx does.
+
+networkx defines the measures graphkit reports; igraph computes them 20-80 times faster
+(exact betweenness on the generated 10k-actor graph: 11 s against an estimated 20 minutes), so
+the large graphs of the benchmark fit their budgets. The test suite checks that the values
+agree with networkx's on directed, undirected, weighted and disconnected graphs.
+
+Normalisation, as in networkx:
+
+- betweenness: divided by the number of ordered (directed) or unordered (undirected) pairs of
+  other nodes, ``(n-1)(n-2)`` or ``(n-1)(n-2)/2``; with ``k`` pivots, the sum over the pivots'
+  shortest paths is scaled by ``n / k`` first (Brandes and Pich 2007);
+- closeness: Wasserman and Faust's form for disconnected graphs,
+  ``(r-1)/(n-1) * (r-1)/sum(d)``, over the ``r`` nodes that reach the node (incoming distance
+  on directed graphs);
+- PageRank: damping 0.85, edge ``weight`` as transition weight.
+
+>>> import networkx as nx
+>>> [round(x, 3) for x in betweenness(nx.path_graph(4)).values()]
+[0.0, 0.667, 0.667, 0.0]
+"""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+
+__all__ = ["betweenness", "closeness", "pagerank", "louvain"]
+
+DISTANCE_MATRIX_UP_TO = 3000  # nodes: above this, closeness comes from igraph's own routine
+
+
+def _igraph(G: nx.Graph, attr: str | None):
+    import igraph as ig
+
+    nodes = list(G)
+    index = {v: i for i, v in enumerate(nodes)}
+    edges, values = [], []
+    for u, v, d in G.edges(data=True):
+        edges.append((index[u], index[v]))
+        values.append(d.get(attr, 1) if attr else 1)
+    h = ig.Graph(n=len(nodes), edges=edges, directed=G.is_directed())
+    return h, nodes, (values if attr else None)
+
+
+def betweenness(G: nx.Graph, k: int | None = None, distance: str | None = None,
+                seed: int = 1) -> dict:
+    """Normalised betweenness, exact or from ``k`` pivot sources chosen with ``seed``."""
+    n = G.number_of_nodes()
+    if n < 3:
+        return {v: 0.0 for v in G}
+    h, nodes, weights = _igraph(G, distance)
+    directed = G.is_directed()
+    if k is not None and k < n:
+        sources = sorted(random.Random(seed).sample(range(n), k))
+        raw = h.betweenness(directed=directed, weights=weights, sources=sources)
+        raw = [x * n / k for x in raw]
+        if not directed:
+            raw = [x / 2 for x in raw]  # each unordered pair is sampled from both ends
+    else:
+        raw = h.betweenness(directed=directed, weights=weights)
+    scale = (n - 1) * (n - 2) / (1 if directed else 2)
+    return {v: raw[i] / scale for i, v in enumerate(nodes)}
+
+
+def closeness(G: nx.Graph, distance: str | None = None) -> dict:
+    """Closeness with Wasserman and Faust's correction for disconnected graphs."""
+    n = G.number_of_nodes()
+    if n < 2:
+        return {v: 0.0 for v in G}
+    h, nodes, weights = _igraph(G, distance)
+    mode = "in" if G.is_directed() else "all"
+    dist = h.distances(weights=weights, mode=mode) if n <= DISTANCE_MATRIX_UP_TO else None
+    out = {}
+    if dist is not None:
+        for i, v in enumerate(nodes):
+            reach = [d for j, d in enumerate(dist[i]) if j != i and d != float("inf")]
+            total = sum(reach)
+            r = len(reach) + 1
+            out[v] = 0.0 if total == 0 else (r - 1) / total * (r - 1) / (n - 1)
+        return out
+    raw = h.closeness(mode=mode, weights=weights, normalized=True)
+    if G.is_directed():
+        reach = [len(h.subcomponent(i, mode=mode)) for i in range(n)]
+    else:
+        membership = h.connected_components().membership
+        sizes = {}
+        for c in membership:
+            sizes[c] = sizes.get(c, 0) + 1
+        reach = [sizes[c] for c in membership]
+    for i, v in enumerate(nodes):
+        c = raw[i]
+        out[v] = 0.0 if c != c or reach[i] <= 1 else c * (reach[i] - 1) / (n - 1)
+    return out
+
+
+def pagerank(G: nx.Graph, weight: str = "weight") -> dict:
+    if G.number_of_nodes() == 0:
+        return {}
+    h, nodes, weights = _igraph(G, weight)
+    values = h.pagerank(directed=G.is_directed(), weights=weights, damping=0.85)
+    return {v: values[i] for i, v in enumerate(nodes)}
+
+
+def louvain(G: nx.Graph, weight: str = "weight", seed: int = 1) -> list[set]:
+    """Louvain communities (igraph's multilevel algorithm) of the undirected graph, seeded."""
+    h, nodes, weights = _igraph(G, weight)
+    state = random.getstate()
+    random.seed(seed)  # igraph draws from Python's random module
+    try:
+        parts = h.community_multilevel(weights=weights)
+    finally:
+        random.setstate(state)
+    return [{nodes[i] for i in part} for part in parts]
