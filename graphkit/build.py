@@ -91,7 +91,7 @@ def _metrics(result: BuildResult, triples: list) -> list:
     from .metrics.table import metric_table
     from .views import make_view, relations_from_triples
 
-    view = make_view(relations_from_triples(triples, result.dataset.model), "all", "present")
+    view = make_view(relations_from_triples(triples, result.dataset.model), "actors", "present")
     if view.graph.number_of_nodes() == 0:
         return []
     rows, meta = metric_table(view.graph)

@@ -10,7 +10,8 @@ import click
 
 from .cli import DATA, main
 
-VIEW_HELP = ("all (every relation, undirected), directed (every relation, directed), membership, "
+VIEW_HELP = ("actors (every relation between states, organisations and people, undirected), "
+             "all (with agreements, policies, events, publications), directed, membership, "
              "states, forums, influence, affiliation")
 
 
@@ -21,7 +22,7 @@ def graph_options(f):
     f = click.option("--as-of", "as_of", default="present", show_default=True,
                      help="A date (YYYY, YYYY-MM, YYYY-MM-DD: the graph as it stood on it), "
                           "'present' (relations with no end date) or 'all'.")(f)
-    f = click.option("--view", type=click.Choice(VIEWS), default="all", show_default=True,
+    f = click.option("--view", type=click.Choice(VIEWS), default="actors", show_default=True,
                      help=VIEW_HELP)(f)
     f = click.option("--graph", "graph_file", type=click.Path(dir_okay=False, exists=True,
                                                                path_type=Path),
@@ -207,7 +208,7 @@ def brokers(first, second, data, graph_file, view, as_of, fmt) -> None:
 @click.option("--data", "data", type=DATA, default=Path("data"), show_default=True)
 @click.option("--graph", "graph_file", type=click.Path(dir_okay=False, exists=True,
                                                        path_type=Path))
-@click.option("--view", default="all", show_default=True, help=VIEW_HELP)
+@click.option("--view", default="actors", show_default=True, help=VIEW_HELP)
 def evolution(metric, actors, first, last, stem, data, graph_file, view) -> None:
     """A metric per year (the graph as of each 31 December), as CSV and a line plot.
 

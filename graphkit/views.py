@@ -6,6 +6,10 @@ function that writes the RDF shortcuts.
 
 Views (direction and weights):
 
+``actors``
+    Like ``all``, without the agreements, policies, events and publications: states,
+    organisations and people only, tied by every relation kind between them. The default view
+    of the network commands: the question "who bridges whom" is about actors.
 ``all``
     Every relation kind, undirected, one edge per pair of actors; ``weight`` = number of relations
     between them; ``kinds`` = their kinds. The whole multi-relational graph as a simple graph.
@@ -62,7 +66,9 @@ from .model import Model, load_model
 from .namespaces import ACTOR, PREFIXES, REL, expand
 from .projection import project
 
-VIEWS = ("all", "directed", "membership", "states", "forums", "influence", "affiliation")
+VIEWS = ("actors", "all", "directed", "membership", "states", "forums", "influence",
+         "affiliation")
+INSTRUMENTS = ("agreement", "policy", "event", "publication")  # what actors act through
 RDF_TYPE = PREFIXES["rdf"] + "type"
 LOW = expand("gk:confidence-low")
 NOT_FULL = {expand(f"gk:role-{r}") for r in ("observer", "dialogue-partner",
@@ -226,7 +232,8 @@ def make_view(g: Graph, name: str, as_of="present") -> View:
     model = load_model()
     kinds = {"membership": {"membership"}, "states": {"membership"}, "forums": {"membership"},
              "influence": {"influence", "mediation"}, "affiliation": {"affiliation"},
-             "all": set(model.relations), "directed": set(model.relations)}[name]
+             "all": set(model.relations), "directed": set(model.relations),
+             "actors": set(model.relations)}[name]
     rows, low, undated = [], 0, 0
     for row in g.relations:
         if row.kind not in kinds:
@@ -247,6 +254,9 @@ def make_view(g: Graph, name: str, as_of="present") -> View:
         notes.append(f"{low} relations marked confidence: low (a source's contradicted claim) "
                      "left out")
     graph = _BUILDERS[name](rows, g, model)
+    if name == "actors":
+        graph.remove_nodes_from([n for n in list(graph)
+                                 if g.actors.types.get(n) in INSTRUMENTS])
     _attributes(graph, g, rows, as_of)
     label = as_of if isinstance(as_of, str) else as_of.isoformat()
     return View(name, graph, label, notes)
@@ -363,7 +373,7 @@ def _affiliation(rows, g, model) -> nx.Graph:
     return graph
 
 
-_BUILDERS = {"all": _all, "directed": _directed, "membership": _membership, "states": _states, "forums": _forums,
+_BUILDERS = {"actors": _all, "all": _all, "directed": _directed, "membership": _membership, "states": _states, "forums": _forums,
              "influence": _influence, "affiliation": _affiliation}
 
 

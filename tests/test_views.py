@@ -145,7 +145,7 @@ def test_evolution_writes_csv_and_plots(g, tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(open(f"{stem}.csv", encoding="utf-8")))
     assert [r["year"] for r in rows] == [str(y) for y in range(1990, 2001)]
-    expected = dict(yearly(g, "all", "degree", 1990, 2000))
+    expected = dict(yearly(g, "actors", "degree", 1990, 2000))
     for r in rows:
         want = expected[int(r["year"])].get("arf")
         assert (r["arf"] == "") if want is None else float(r["arf"]) == pytest.approx(want,

@@ -1,6 +1,6 @@
 """The metrics `graphkit build` publishes: as values on the actors in the RDF graph (so SPARQL can
-rank actors by them) and as ``exports/metrics.csv``, both from the whole graph (view "all") of
-the relations with no end date.
+rank actors by them) and as ``exports/metrics.csv``, both from the actors' graph (view "actors": every relation
+between states, organisations and people) of the relations with no end date.
 
 >>> rows = [{"id": "asean", "label": "ASEAN", "type": "igo", "group": "ASEAN",
 ...          "degree": 0.25, "betweenness": 1/3, "closeness": 0.5, "pagerank": 0.1,
