@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 import time
@@ -89,13 +88,11 @@ def main() -> None:
         lines.append(f"| {label} | {r['nodes']:,} | {r['edges']:,} | {r['seconds']:.2f} | "
                      f"{r['peak_mib']:,} | {r['note']} |")
         print(lines[-1], flush=True)
-    text = "\n".join(lines)
     if args.write:
-        readme = HERE / "README.md"
-        body = readme.read_text(encoding="utf-8")
-        body = re.sub(re.escape(MARK_START) + ".*?" + re.escape(MARK_END),
-                      MARK_START + "\n" + text + "\n" + MARK_END, body, flags=re.S)
-        readme.write_text(body, encoding="utf-8")
+        sys.path.insert(0, str(HERE))
+        from run import write_section
+
+        write_section(MARK_START, MARK_END, "\n".join(lines))
 
 
 if __name__ == "__main__":

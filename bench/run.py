@@ -121,11 +121,16 @@ def main() -> None:
     text = "\n".join(table)
     print(text)
     if args.write:
-        readme = HERE / "README.md"
-        body = readme.read_text(encoding="utf-8")
-        body = re.sub(re.escape(MARK_START) + ".*?" + re.escape(MARK_END),
-                      MARK_START + "\n" + text + "\n" + MARK_END, body, flags=re.S)
-        readme.write_text(body, encoding="utf-8")
+        write_section(MARK_START, MARK_END, text)
+
+
+def write_section(start: str, end: str, text: str) -> None:
+    """Replace what stands between the markers ``start`` and ``end`` in bench/README.md."""
+    readme = HERE / "README.md"
+    body = readme.read_text(encoding="utf-8")
+    body = re.sub(re.escape(start) + ".*?" + re.escape(end),
+                  lambda _: start + "\n" + text + "\n" + end, body, flags=re.S)
+    readme.write_text(body, encoding="utf-8")
 
 
 if __name__ == "__main__":

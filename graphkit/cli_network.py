@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -230,8 +231,10 @@ def evolution(metric, actors, first, last, stem, data, graph_file, view) -> None
     g = load(data, graph_file)
     notes: list[str] = []
     series = yearly(g, view, metric, first, last, notes=notes)
-    for note in notes:
-        click.echo(f"note: {note}", err=True)
+    if notes:
+        years = [n.split(":", 1)[0] for n in notes]
+        click.echo(f"note: {metric} estimated in {len(notes)} of {last - first + 1} years "
+                   f"({years[0]}-{years[-1]}):{notes[-1].split(':', 1)[1]}", err=True)
     chosen = [actor(g, a) for a in actors.split(",") if a.strip()] or top_actors(series)
     stem = stem or Path(f"evolution-{metric}")
     table = render(rows(series, chosen), "csv", ["year"] + chosen)
@@ -264,3 +267,38 @@ def export(fmt, data, graph_file, view, as_of, out) -> None:
     written = write_atomic(out.parent, {out.name: text.encode("utf-8")})
     click.echo(f"wrote {written[0]} ({v.graph.number_of_nodes()} nodes, "
                f"{v.graph.number_of_edges()} edges)")
+
+
+@main.command()
+@graph_options
+@click.option("--top", type=int, default=20, show_default=True, help="At most N rows per list.")
+def cuts(data, graph_file, view, as_of, top) -> None:
+    """Articulation points (and what their removal cuts off), bridges and local bridges.
+
+    \b
+    A local bridge ties two actors who share no contact; its span is how far apart they would
+    be without it (inf: it is a bridge).
+    Example:
+      graphkit cuts --view actors --as-of 2010
+    """
+    from .metrics.bridging import cut_points
+    from .tables import render
+
+    g = load(data, graph_file)
+    v = view_of(g, view, as_of)
+    found = cut_points(v.graph)
+    labels = g.actors.labels
+    points = sorted(((k, p) for k, p in found.items() if not str(k).startswith("_")),
+                    key=lambda kp: (-sum(kp[1][1:]), str(kp[0])))
+    click.echo("articulation points (pieces their removal leaves, largest first):")
+    click.echo(render([{"actor": labels.get(k, k), "id": k, "pieces": len(p),
+                        "cut_off": sum(p[1:]), "sizes": " ".join(map(str, p))}
+                       for k, p in points[:top or None]], "table"))
+    for key, title in (("_bridges", "bridges"), ("_local_bridges", "local bridges")):
+        rows = [{"a": labels.get(e[0], e[0]), "b": labels.get(e[1], e[1]),
+                 **({"span": e[2]} if len(e) > 2 else {})} for e in found[key]]
+        if key == "_local_bridges":  # those that are not also bridges first, longest span first
+            rows.sort(key=lambda r: (r["span"] is None or math.isinf(r["span"]),
+                                     -(r["span"] or 0)))
+        click.echo(f"\n{title} ({len(rows)}):")
+        click.echo(render(rows[:top or None], "table"))

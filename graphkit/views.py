@@ -32,7 +32,7 @@ Views (direction and weights):
     members; ``distance`` = ``1 - weight``.
 ``influence``
     Directed: influencer -> influenced for each influence, mediator -> each party for each
-    mediation; ``weight`` = number of such relations.
+    mediation; ``weight`` = number of such relations, ``tracks`` = their tracks.
 ``affiliation``
     Bipartite, undirected: people (``bipartite=0``) and the institutions they hold posts in.
 
@@ -262,38 +262,36 @@ def make_view(g: Graph, name: str, as_of="present") -> View:
     return View(name, graph, label, notes)
 
 
-def _edges(rows: list[RelationRow], model: Model) -> Iterable[tuple[str, str, str, RelationRow]]:
+def _weighted(graph: nx.Graph, rows: list[RelationRow], model: Model) -> nx.Graph:
+    """One edge per pair of actors (per direction on a DiGraph, ties both ways): ``weight`` =
+    number of relations projecting to it, ``kinds`` and ``tracks`` = theirs, comma-separated."""
+    directed_graph = graph.is_directed()
     for row in rows:
         for a, b, edge in project(model.relations[row.kind], row.participants):
-            yield a, b, row.kind, row
+            pairs = ((a, b), (b, a)) if directed_graph and not edge.directed else ((a, b),)
+            for u, w in pairs:
+                if graph.has_edge(u, w):
+                    d = graph[u][w]
+                    d["weight"] += 1
+                else:
+                    d = {"weight": 1, "kinds": set(), "tracks": set()}
+                    graph.add_edge(u, w, **d)
+                    d = graph[u][w]
+                d["kinds"].add(row.kind)
+                if row.track:
+                    d["tracks"].add(row.track)
+    for _, _, d in graph.edges(data=True):
+        d["kinds"] = ",".join(sorted(d["kinds"]))
+        d["tracks"] = ",".join(sorted(d["tracks"]))
+    return graph
 
 
 def _all(rows, g, model) -> nx.Graph:
-    graph = nx.Graph()
-    for a, b, kind, row in _edges(rows, model):
-        if graph.has_edge(a, b):
-            graph[a][b]["weight"] += 1
-            graph[a][b]["kinds"].add(kind)
-        else:
-            graph.add_edge(a, b, weight=1, kinds={kind})
-    for _, _, d in graph.edges(data=True):
-        d["kinds"] = ",".join(sorted(d["kinds"]))
-    return graph
+    return _weighted(nx.Graph(), rows, model)
 
 
 def _directed(rows, g, model) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    for row in rows:
-        for a, b, edge in project(model.relations[row.kind], row.participants):
-            for u, w in ((a, b), (b, a)) if not edge.directed else ((a, b),):
-                if graph.has_edge(u, w):
-                    graph[u][w]["weight"] += 1
-                    graph[u][w]["kinds"].add(row.kind)
-                else:
-                    graph.add_edge(u, w, weight=1, kinds={row.kind})
-    for _, _, d in graph.edges(data=True):
-        d["kinds"] = ",".join(sorted(d["kinds"]))
-    return graph
+    return _weighted(nx.DiGraph(), rows, model)
 
 
 def _membership(rows, g, model) -> nx.Graph:
@@ -353,13 +351,7 @@ def _forums(rows, g, model) -> nx.Graph:
 
 
 def _influence(rows, g, model) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    for a, b, kind, row in _edges(rows, model):
-        if graph.has_edge(a, b):
-            graph[a][b]["weight"] += 1
-        else:
-            graph.add_edge(a, b, weight=1, kind=kind, track=row.track or "")
-    return graph
+    return _weighted(nx.DiGraph(), rows, model)
 
 
 def _affiliation(rows, g, model) -> nx.Graph:

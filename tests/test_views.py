@@ -8,7 +8,6 @@ import math
 
 import networkx as nx
 import pytest
-import rdflib
 
 from conftest import REPO, run
 from graphkit.evolution import yearly
@@ -157,3 +156,12 @@ def test_evolution_writes_csv_and_plots(g, tmp_path) -> None:
     assert b"<svg" in svg
     assert run(*args).returncode == 0
     assert (tmp_path / "evo.svg").read_bytes() == svg  # deterministic
+
+
+def test_cuts_lists_articulation_points_bridges_and_local_bridges() -> None:
+    result = run("cuts", "--top", "0")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("articulation points")
+    assert "Council for Security Cooperation in the Asia Pacific" in out
+    assert "\nbridges (" in out and "\nlocal bridges (" in out
