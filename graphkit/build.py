@@ -4,7 +4,7 @@
 >>> from pathlib import Path
 >>> result = build(Path("tests/cases/base"), Path(tempfile.mkdtemp()))
 >>> result.ok, sorted(p.name for p in result.written)
-(True, ['graph.jsonld', 'graph.nt', 'graph.ttl', 'metrics.csv'])
+(True, ['graph.jsonld', 'graph.nt', 'graph.ttl', 'metrics.csv', 'network.html'])
 >>> result.summary()["relations"]
 {'founding': 1, 'influence': 1, 'mediation': 1, 'membership': 1}
 """
@@ -105,7 +105,8 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
           progress: Callable[[Iterable], Iterable] | None = None,
           metrics: bool = True) -> BuildResult:
     """Check ``data`` and, only if it has no error, write the exports into ``out`` atomically:
-    graph.ttl, graph.nt, graph.jsonld and (with ``metrics``) metrics.csv."""
+    graph.ttl, graph.nt, graph.jsonld and (with ``metrics``) metrics.csv and the interactive
+    map network.html."""
     result = check(data, shown_as, shacl, progress, metrics)
     if not result.ok:
         return result
@@ -113,8 +114,12 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
 
     extra = {}
     if metrics:
+        from .map_data import map_data
         from .metrics.publish import metrics_csv
+        from .render_map import render
 
         extra["metrics.csv"] = metrics_csv(result.metric_rows)
+        rows = {r["id"]: r for r in result.metric_rows}
+        extra["network.html"] = render(map_data(result.dataset, rows)).encode("utf-8")
     result.written = write_exports(out, result.triples, result.lines, extra=extra)
     return result

@@ -91,9 +91,10 @@ def validate(data: Path, shacl: bool | None) -> None:
                    "[default: when it has at most 300,000 triples].")
 @click.option("--metrics/--no-metrics", default=True, show_default=True,
               help="Measure every actor (centrality, structural holes...) into the graph and "
-                   "metrics.csv.")
+                   "metrics.csv, and draw network.html.")
 def build(data: Path, out: Path, shacl: bool | None, metrics: bool) -> None:
-    """Check the data and write graph.ttl, graph.nt, graph.jsonld and metrics.csv.
+    """Check the data and write graph.ttl, graph.nt, graph.jsonld, metrics.csv and the
+    interactive map network.html.
 
     \b
     The exports are written atomically: if any check fails, nothing in --out changes.

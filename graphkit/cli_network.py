@@ -302,3 +302,72 @@ def cuts(data, graph_file, view, as_of, top) -> None:
                                      -(r["span"] or 0)))
         click.echo(f"\n{title} ({len(rows)}):")
         click.echo(render(rows[:top or None], "table"))
+
+
+@main.command("view")
+@click.option("--data", "data", type=DATA, default=Path("data"), show_default=True)
+@click.option("--focus", default=None, help="Only this actor (id, name or alias) and its "
+                                            "neighbourhood.")
+@click.option("--hops", type=int, default=1, show_default=True,
+              help="With --focus: how many steps out.")
+@click.option("--as-of", "as_of", default="all", show_default=True,
+              help="Only relations active at this date (YYYY...), 'present', or 'all'; the "
+                   "page's year control works within it.")
+@click.option("--relations", default="", help="Comma-separated relation kinds to show "
+                                               "(default: all).")
+@click.option("--size-by", "size_by", default="betweenness", show_default=True,
+              help="Metric that sizes the nodes (measured in the 'actors' view).")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("network.html"), show_default=True)
+def view(data, focus, hops, as_of, relations, size_by, out) -> None:
+    """Write the interactive network map: one HTML file that works offline.
+
+    \b
+    Filters by relation and actor type, search by any name or alias, a year control, physics
+    on or off; hover or click for details and sources.
+    Examples:
+      graphkit view -o map.html
+      graphkit view --focus "North Korea" --hops 2 -o dprk.html
+      graphkit view --relations membership,mediation --as-of 2010 --size-by degree
+    """
+    from .build import check
+    from .map_data import map_data
+    from .metrics.table import METRICS, single_metric
+    from .render_map import render, write
+    from .views import make_view, relations_from_triples
+
+    if size_by not in METRICS:
+        raise click.BadParameter(f"one of: {', '.join(METRICS)}", param_hint="--size-by")
+    result = check(data, str(data), shacl=False)
+    if not result.ok:
+        for p in result.report.errors:
+            click.echo(str(p), err=True)
+        sys.exit(1)
+    ds = result.dataset
+    kinds = {k.strip() for k in relations.split(",") if k.strip()}
+    unknown = kinds - set(ds.model.relations)
+    if unknown:
+        raise click.BadParameter(f"unknown relation kind(s) {sorted(unknown)}; one of: "
+                                 f"{', '.join(ds.model.relations)}", param_hint="--relations")
+    focus_id = None
+    if focus:
+        from .card import find_actor
+
+        focus_id, hint = find_actor(ds, focus)
+        if focus_id is None:
+            click.echo(f"graphkit view: no actor named '{focus}'" + (f" ({hint})" if hint else ""),
+                       err=True)
+            sys.exit(1)
+    g = relations_from_triples(result.triples, ds.model)
+    graph = make_view(g, "actors", "present").graph
+    values = single_metric(graph, size_by) if graph.number_of_nodes() else {}
+    metrics = {a: {size_by: v} for a, v in values.items()}
+    try:
+        m = map_data(ds, metrics, size_by, focus_id, hops, as_of, kinds or None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as-of") from None
+    subtitle = (f"around {ds.actors[focus_id].name}, {hops} step(s)" if focus_id else "") + (
+        f"; as of {as_of}" if as_of not in ("all", None) else "")
+    path = write(render(m, subtitle=subtitle.strip("; "), size_by=size_by), out)
+    click.echo(f"wrote {path} ({len(m.nodes)} actors, {len(m.edges)} relations, "
+               f"{path.stat().st_size:,} bytes)")

@@ -12,7 +12,7 @@ from conftest import REPO, compose_case, run
 from graphkit import exports
 from graphkit.build import build
 
-EXPORTS = ("graph.jsonld", "graph.nt", "graph.ttl", "metrics.csv")
+EXPORTS = ("graph.jsonld", "graph.nt", "graph.ttl", "metrics.csv", "network.html")
 
 
 def digest(folder: Path) -> dict[str, str]:

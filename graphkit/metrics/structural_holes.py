@@ -50,8 +50,9 @@ def _proportions(G: nx.Graph, weight: str | None):
         return (d.get(weight, 1) if weight else 1) if d is not None else 0
 
     mutual: dict = {}
-    for i in G:
-        contacts = set(nx.all_neighbors(G, i)) - {i} if G.is_directed() else set(G[i]) - {i}
+    for i in G:  # contacts in adjacency order (not a set): sums come out the same every run
+        neighbours = nx.all_neighbors(G, i) if G.is_directed() else G[i]
+        contacts = [j for j in dict.fromkeys(neighbours) if j != i]
         mutual[i] = {j: w(i, j) + w(j, i) for j in contacts}
     p = {i: {j: x / total for j, x in row.items()} if (total := sum(row.values())) else {}
          for i, row in mutual.items()}

@@ -1,0 +1,160 @@
+"""The interactive network map: one self-contained HTML file that works offline.
+
+This is the only module that uses pyvis. pyvis assembles the vis-network nodes, edges and
+options; the page is graphkit's own template (``templates/map.html``), with vis-network's
+JavaScript and CSS inlined from the copy pyvis ships, because pyvis's own template loads
+Bootstrap (and, in "local" mode, vis-network) from a CDN and shows a blank page offline. Nodes
+and edges are added in a fixed order and the layout has a fixed seed, so the same data gives the
+same bytes and the same picture.
+
+>>> from pathlib import Path
+>>> from graphkit.dataset import load_dataset
+>>> from graphkit.map_data import map_data
+>>> ds, _ = load_dataset(Path("tests/cases/base"))
+>>> html = render(map_data(ds), title="test")
+>>> "<script src" in html, "<link" in html, html.count("new vis.Network")
+(False, False, 1)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from importlib import resources
+from pathlib import Path
+
+from .map_data import MapData
+
+#: shape and colour per actor type; the shape groups families, the colour tells types apart
+NODE_STYLE = {
+    "state": ("dot", "#1f77b4"),
+    "igo": ("diamond", "#d62728"),
+    "un-body": ("diamond", "#ff9896"),
+    "forum": ("triangle", "#ff7f0e"),
+    "track2-network": ("star", "#2ca02c"),
+    "think-tank": ("square", "#9467bd"),
+    "research-unit": ("square", "#c5b0d5"),
+    "academic": ("square", "#8c564b"),
+    "agency": ("hexagon", "#7f7f7f"),
+    "non-state-group": ("hexagon", "#bcbd22"),
+    "association": ("hexagon", "#17becf"),
+    "media-outlet": ("hexagon", "#9edae5"),
+    "person": ("triangleDown", "#e377c2"),
+    "event": ("dot", "#dbdb8d"),
+    "agreement": ("dot", "#c49c94"),
+    "policy": ("dot", "#f7b6d2"),
+    "publication": ("dot", "#c7c7c7"),
+}
+EDGE_COLOUR = {
+    "membership": "#1f77b4", "affiliation": "#e377c2", "mediation": "#d62728",
+    "influence": "#2ca02c", "founding": "#8c564b", "leadership": "#ff7f0e",
+    "hosting": "#bcbd22", "participation": "#dbdb8d", "mission": "#17becf",
+    "authorship": "#c7c7c7", "agreement-party": "#c49c94", "part-of": "#9467bd",
+    "support": "#98df8a", "tie": "#7f7f7f",
+}
+TRACK_DASHES = {"2": [8, 5], "1.5": [2, 4]}  # Track 1 and untracked: solid
+OPTIONS = {
+    "autoResize": True,
+    "layout": {"randomSeed": 7, "improvedLayout": True},
+    "physics": {
+        "enabled": True, "solver": "forceAtlas2Based",
+        "forceAtlas2Based": {"gravitationalConstant": -80, "centralGravity": 0.015,
+                             "springLength": 120, "springConstant": 0.05, "avoidOverlap": 0.6,
+                             "damping": 0.5},
+        "stabilization": {"enabled": True, "iterations": 500, "updateInterval": 25,
+                          "fit": True},
+        "maxVelocity": 60, "minVelocity": 1.5, "timestep": 0.45,
+    },
+    "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": False,
+                    "navigationButtons": False, "keyboard": False, "multiselect": False},
+    "nodes": {"font": {"size": 14, "face": "sans-serif", "strokeWidth": 3,
+                       "strokeColor": "#ffffff"}, "borderWidth": 1,
+              "scaling": {"min": 8, "max": 44,
+                          "label": {"enabled": True, "min": 13, "max": 36,
+                                    "maxVisible": 36, "drawThreshold": 6}}},
+    "edges": {"smooth": False, "color": {"opacity": 0.55},
+              "selectionWidth": 2, "hoverWidth": 1.5},
+}
+
+
+def render(m: MapData, title: str = "graphkit: Asia-Pacific security diplomacy",
+           subtitle: str = "", size_by: str = "betweenness") -> str:
+    """The page's HTML for map data ``m``."""
+    from jinja2 import Environment
+    from pyvis.network import Network
+
+    net = Network(directed=True, cdn_resources="remote", height="100%", width="100%")
+    net.set_options(json.dumps(OPTIONS))
+    top = max((n["size"] for n in m.nodes if isinstance(n.get("size"), (int, float))), default=0)
+    for n in m.nodes:
+        shape, colour = NODE_STYLE.get(n["type"], ("dot", "#999999"))
+        value = n.get("size")
+        size = 1 + 99 * math.sqrt(value / top) if (
+            top and isinstance(value, (int, float)) and value > 0) else 1  # vis scales 1..100
+        net.add_node(n["id"], label=n["label"], shape=shape, color=colour,
+                     value=round(size, 3), title=_node_tooltip(n), gk=n)
+    for e in m.edges:
+        net.add_edge(e["from"], e["to"], id=e["id"], color=EDGE_COLOUR.get(e["kind"], "#999"),
+                     arrows="to" if e["directed"] else "", dashes=TRACK_DASHES.get(e["track"],
+                                                                                  False),
+                     width=1.6 if e["kind"] in ("mediation", "influence") else 1.0,
+                     title=_edge_tooltip(e, m), gk=e)
+    nodes, edges, _, _, _, options = net.get_network_data()
+    legend = {
+        "types": [{"type": t, "label": label, "shape": NODE_STYLE.get(t, ("dot", ""))[0],
+                   "color": NODE_STYLE.get(t, ("", "#999"))[1]} for t, label in m.types],
+        "kinds": [{"kind": k, "label": label, "color": EDGE_COLOUR.get(k, "#999")}
+                  for k, label in m.kinds],
+        "tracks": [{"track": "1", "label": "Track 1 or none", "dashes": False},
+                   {"track": "1.5", "label": "Track 1.5", "dashes": TRACK_DASHES["1.5"]},
+                   {"track": "2", "label": "Track 2", "dashes": TRACK_DASHES["2"]}],
+        "sizeBy": size_by, "years": list(m.years), "notes": m.notes,
+    }
+    lib = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+    template = (resources.files("graphkit") / "templates" / "map.html").read_text("utf-8")
+    env = Environment(autoescape=True)
+    return env.from_string(template).render(
+        title=title, subtitle=subtitle,
+        vis_js=_script((lib / "vis-network.min.js").read_text("utf-8")),
+        vis_css=(lib / "vis-network.css").read_text("utf-8"),
+        nodes=_json(nodes), edges=_json(edges), options=_json(json.loads(options)),
+        legend=_json(legend))
+
+
+def _node_tooltip(n: dict) -> str:
+    lines = [f"{n['label']} ({n['typeLabel']})"]
+    if n["aliases"]:
+        lines.append("also: " + ", ".join(n["aliases"]))
+    for k in ("betweenness", "degree", "constraint"):
+        if k in n["metrics"]:
+            lines.append(f"{k}: {n['metrics'][k]:.3f}")
+    lines.append(f"{n['edges']} relations")
+    return "\n".join(lines)
+
+
+def _edge_tooltip(e: dict, m: MapData) -> str:
+    when = (f"{e['start'] or '?'} to {e['end']}" if e["end"] else
+            f"since {e['start']}" if e["start"] else "undated")
+    lines = [f"{e['kindLabel']}: {e['from']} -> {e['to']}", when]
+    if e["track"]:
+        lines.append(f"Track {e['track']}")
+    for s in e["sources"]:
+        lines.append(f"\u201c{s['quote']}\u201d \u2014 {s['title']}")
+    return "\n".join(lines)
+
+
+def _json(value) -> str:
+    """JSON safe inside a <script> element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _script(js: str) -> str:
+    return js.replace("</script", "<\\/script")
+
+
+def write(html: str, path: Path) -> Path:
+    """Write the page atomically."""
+    from .exports import write_atomic
+
+    return write_atomic(path.parent, {path.name: html.encode("utf-8")})[0]

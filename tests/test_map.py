@@ -1,0 +1,202 @@
+"""The interactive map in a real headless Chromium (Debian's chromium, driven by Playwright),
+with every request outside the file blocked."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+MAP = REPO / "exports" / "network.html"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("GRAPHKIT_REQUIRE_BROWSER"):
+            pytest.fail(f"chromium not found at {CHROMIUM} (.ci/run installs it)")
+        pytest.skip(f"chromium not installed at {CHROMIUM}: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A page of the map with outside requests blocked and recorded, console errors kept."""
+
+    def __init__(self, browser, path: Path, width: int = 1600, height: int = 1000):
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.page = browser.new_page(viewport={"width": width, "height": height})
+        self.page.route("**/*", self._route)
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error"
+                     else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(path.as_uri())
+        self.page.wait_for_selector("body[data-stabilized='1']", timeout=30_000)
+
+    def _route(self, route):
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def js(self, expression: str):
+        return self.page.evaluate(expression)
+
+    def drawn(self) -> tuple[int, int]:
+        return tuple(self.js("[graphkitMap.network.body.nodeIndices.length, "
+                             "graphkitMap.network.body.edgeIndices.length]"))
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture
+def page(browser):
+    p = Page(browser, MAP)
+    yield p
+    p.close()
+
+
+@pytest.fixture(scope="module")
+def expected(shipped):
+    from graphkit.map_data import map_data
+
+    return map_data(shipped.dataset, {r["id"]: r for r in shipped.metric_rows})
+
+
+def test_loads_offline_without_errors_or_outside_requests(page) -> None:
+    assert page.errors == []
+    assert page.outside == []
+    html = MAP.read_text(encoding="utf-8")
+    assert "<script src" not in html and "<link" not in html
+
+
+def test_drawn_nodes_and_edges_match_the_graph(page, expected) -> None:
+    assert page.drawn() == (len(expected.nodes), len(expected.edges))
+    status = page.page.inner_text("#status")
+    assert status == f"{len(expected.nodes)} actors, {len(expected.edges)} relations shown"
+
+
+def test_relation_filter_hides_those_relations(page, expected) -> None:
+    memberships = sum(1 for e in expected.edges if e["kind"] == "membership")
+    page.page.uncheck("#kinds input[value='membership']")
+    nodes, edges = page.drawn()
+    assert edges == len(expected.edges) - memberships
+    assert nodes < len(expected.nodes)  # actors tied only by memberships disappear
+    page.page.check("#kinds input[value='membership']")
+    assert page.drawn() == (len(expected.nodes), len(expected.edges))
+
+
+def test_actor_type_filter_hides_actors_and_their_relations(page, expected) -> None:
+    states = {n["id"] for n in expected.nodes if n["type"] == "state"}
+    page.page.uncheck("#types input[value='state']")
+    shown = page.js("graphkitMap.network.body.nodeIndices")
+    assert not states & set(shown)
+    kept = sum(1 for e in expected.edges if e["from"] not in states and e["to"] not in states)
+    assert page.drawn()[1] == kept
+
+
+@pytest.mark.parametrize("alias", ["Pyongyang", "north korea", "DPRK"])
+def test_search_by_alias_focuses_the_actor(page, alias) -> None:
+    page.page.fill("#search", alias)
+    page.page.press("#search", "Enter")
+    assert page.js("graphkitMap.network.getSelectedNodes()") == ["dprk"]
+    assert page.page.inner_text("#search-result") == \
+        "found: Democratic People's Republic of Korea"
+    assert page.page.get_attribute("#details", "data-showing") == "node:dprk"
+    assert "Democratic People's Republic of Korea" in page.page.inner_text("#details h3")
+
+
+def test_hovering_a_relation_shows_its_source_quote(page, expected) -> None:
+    """A real mouse hover over the middle of an edge: vis-network's tooltip and the details
+    panel both show the source's quote."""
+    lonely = [e for e in expected.edges if e["kind"] == "affiliation"
+              and e["from"] == "amitav-acharya"][0]
+    quote = lonely["sources"][0]["quote"]
+    point = page.js(f"""(() => {{
+        const n = graphkitMap.network;
+        n.fit({{nodes: ["{lonely['from']}", "{lonely['to']}"], animation: false}});
+        const p = n.getPositions(["{lonely['from']}", "{lonely['to']}"]);
+        const a = p["{lonely['from']}"], b = p["{lonely['to']}"];
+        const dom = n.canvasToDOM({{x: (a.x + b.x) / 2, y: (a.y + b.y) / 2}});
+        const box = document.getElementById("network").getBoundingClientRect();
+        return [box.left + dom.x, box.top + dom.y];
+    }})()""")
+    page.page.mouse.move(point[0] - 30, point[1] - 30)
+    page.page.mouse.move(*point, steps=5)
+    page.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    assert quote in page.page.inner_text("div.vis-tooltip")
+    assert page.page.get_attribute("#details", "data-showing") == f"edge:{lonely['id']}"
+    assert quote in page.page.inner_text("#details")
+
+
+def test_year_control_hides_a_relation_that_began_later(page, expected) -> None:
+    """Timor-Leste joined ASEAN on 26 October 2025: its membership edge is drawn for "all
+    years" and for 2025, not for 2020 (when it was not even an observer)."""
+    joined = [e for e in expected.edges if e["kind"] == "membership" and e["from"] ==
+              "timor-leste" and e["to"] == "asean" and e["start"] == "2025-10-26"][0]
+
+    def drawn_at(year: str) -> bool:
+        page.js(f"""(() => {{ const y = document.getElementById("year");
+                    y.value = {year}; y.dispatchEvent(new Event("input")); }})()""")
+        return page.js(f"graphkitMap.network.body.edgeIndices.includes('{joined['id']}')")
+
+    assert drawn_at("y.max")
+    assert drawn_at("2025")
+    assert not drawn_at("2020")
+    assert page.page.inner_text("#year-label").startswith("as of 2020")
+    assert page.drawn()[1] < len(expected.edges)
+
+
+def test_physics_can_be_switched_on_and_off(page) -> None:
+    assert page.js("graphkitMap.network.physics.physicsEnabled") is False  # off once stable
+    page.page.check("#physics")
+    assert page.js("graphkitMap.network.physics.physicsEnabled") is True
+    page.page.uncheck("#physics")
+    assert page.js("graphkitMap.network.physics.physicsEnabled") is False
+
+
+def test_screenshot_for_the_readme(page, tmp_path) -> None:
+    """Set GRAPHKIT_UPDATE_DOCS=1 to regenerate docs/map.png from the real map."""
+    shot = tmp_path / "map.png"
+    page.page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 50_000
+    if os.environ.get("GRAPHKIT_UPDATE_DOCS"):
+        shutil.copyfile(shot, REPO / "docs" / "map.png")
+    assert (REPO / "docs" / "map.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_view_command_ego_map(browser, tmp_path) -> None:
+    out = tmp_path / "dprk.html"
+    result = run("view", "--focus", "North Korea", "--hops", "1", "--relations",
+                 "membership,mediation,mission", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    p = Page(browser, out)
+    try:
+        kinds = set(p.js("graphkitMap.edges.map(e => e.gk.kind)"))
+        assert kinds <= {"membership", "mediation", "mission"}
+        ids = set(p.js("graphkitMap.nodes.getIds()"))
+        assert "dprk" in ids and {"arf", "cscap", "malaysia"} <= ids
+        assert p.errors == [] and p.outside == []
+    finally:
+        p.close()
+
+
+def test_view_command_errors() -> None:
+    result = run("view", "--relations", "membershp", "-o", "/dev/null")
+    assert result.returncode == 2 and "unknown relation kind" in result.stderr
+    result = run("view", "--focus", "Pyongyng", "-o", "/dev/null")
+    assert result.returncode == 1 and "did you mean 'dprk'?" in result.stderr
