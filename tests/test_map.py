@@ -200,3 +200,32 @@ def test_view_command_errors() -> None:
     assert result.returncode == 2 and "unknown relation kind" in result.stderr
     result = run("view", "--focus", "Pyongyng", "-o", "/dev/null")
     assert result.returncode == 1 and "did you mean 'dprk'?" in result.stderr
+
+
+def test_large_map_starts_from_computed_positions_and_settles(browser, tmp_path) -> None:
+    """Above 400 actors the layout is computed in Python and only polished in the browser
+    (bench/map.py times 2,000 actors); the same data still gives the same bytes."""
+    import subprocess
+    import sys
+
+    from graphkit.render_map import ITERATION_BUDGET, SEEDED_LAYOUT_FROM
+
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--actors", "600",
+                    "--relations", "1500", "--out", str(data)], check=True)
+    first, second = tmp_path / "a.html", tmp_path / "b.html"
+    for out in (first, second):
+        result = run("view", "--data", str(data), "-o", str(out))
+        assert result.returncode == 0, result.stderr
+    assert first.read_bytes() == second.read_bytes()
+    p = Page(browser, first)
+    try:
+        assert p.errors == [] and p.outside == []
+        starts = p.js("graphkitMap.nodes.get().filter(n => typeof n.x === 'number').length")
+        n = len(p.js("graphkitMap.nodes.getIds()"))
+        assert starts == n > SEEDED_LAYOUT_FROM
+        assert p.js("graphkitMap.network.physics.options.stabilization.iterations") == \
+            max(100, min(500, ITERATION_BUDGET // n))
+        assert p.js("graphkitMap.network.layoutEngine.options.improvedLayout") is False
+    finally:
+        p.close()
