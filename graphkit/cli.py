@@ -186,3 +186,4 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 from . import cli_network  # noqa: E402,F401  (registers the network commands on main)
+from . import cli_sparql  # noqa: E402,F401  (registers query, serve, push on main)
