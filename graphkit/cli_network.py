@@ -245,28 +245,78 @@ def evolution(metric, actors, first, last, stem, data, graph_file, view) -> None
         click.echo(f"wrote {path}")
 
 
+RDF_FORMATS = ("ttl", "nt", "jsonld")
+NETWORK_FORMATS = ("graphml", "gexf", "csv", "kumu")
+
+
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["graphml"]), default="graphml",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(RDF_FORMATS + NETWORK_FORMATS),
+              required=True, help="ttl, nt, jsonld: the whole RDF graph, as the build writes "
+                                  "it; graphml, gexf, csv, kumu: a network view.")
 @graph_options
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write.")
+              help="File to write (for csv, NAME.csv gives NAME-nodes.csv and "
+                   "NAME-edges.csv).")
 def export(fmt, data, graph_file, view, as_of, out) -> None:
-    """Write the exact graph a metric runs on, for checking the numbers in another tool.
+    """Write the graph for another tool: the RDF graph (Turtle, N-Triples, JSON-LD) for a
+    triple store, or a network view (the graph the metrics run on) for Gephi (GEXF, with
+    time intervals for its timeline), yEd or Cytoscape (GraphML), spreadsheets (CSV node and
+    edge lists) or Kumu (a JSON blueprint).
 
     \b
-    Example:
+    Examples:
+      graphkit export --format gexf --view actors --as-of all -o actors.gexf
       graphkit export --format graphml --view states --as-of 2010 -o states-2010.graphml
+      graphkit export --format csv --view membership -o membership.csv
+      graphkit export --format kumu -o graphkit-kumu.json
+      graphkit export --format ttl -o graph.ttl
     """
-    import networkx as nx
-
+    from . import network_exports as nx_out
     from .exports import write_atomic
 
-    v = view_of(load(data, graph_file), view, as_of)
-    text = "\n".join(nx.generate_graphml(v.graph, prettyprint=True)) + "\n"
-    written = write_atomic(out.parent, {out.name: text.encode("utf-8")})
-    click.echo(f"wrote {written[0]} ({v.graph.number_of_nodes()} nodes, "
-               f"{v.graph.number_of_edges()} edges)")
+    ctx = click.get_current_context()
+    if fmt in RDF_FORMATS:
+        for name in ("view", "as_of", "graph_file"):
+            if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
+                raise click.UsageError(f"--{name.replace('_', '-')} applies to the network "
+                                       f"formats ({', '.join(NETWORK_FORMATS)}); the RDF graph "
+                                       "carries every relation with its dates (filter it in "
+                                       "SPARQL, e.g. 'graphkit query members-as-of')")
+        files = {out.name: _rdf(data, fmt)}
+        summary = ""
+    else:
+        from .model import load_model
+
+        v = view_of(load(data, graph_file), view, as_of)
+        if fmt == "csv":
+            stem = out.name.removesuffix(".csv")
+            files = {f"{stem}-{k}.csv": b for k, b in nx_out.csv_tables(v.graph).items()}
+        elif fmt == "kumu":
+            labels = {k: t.label for k, t in load_model().actor_types.items()}
+            files = {out.name: nx_out.kumu(v.graph, labels)}
+        else:
+            files = {out.name: getattr(nx_out, fmt)(v.graph)}
+        summary = (f" ({v.graph.number_of_nodes()} nodes, {v.graph.number_of_edges()} edges; "
+                   f"view {view}, as of {v.as_of})")
+    for path in write_atomic(out.parent, files):
+        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes){summary}")
+
+
+def _rdf(data: Path, fmt: str) -> bytes:
+    """The RDF graph of ``data`` with its measures, exactly as ``graphkit build`` writes it."""
+    from .build import check
+    from .exports import jsonld, ntriples, turtle
+
+    result = check(data, str(data), shacl=False, metrics=True)
+    if not result.ok:
+        for p in result.report.errors:
+            click.echo(str(p), err=True)
+        sys.exit(1)
+    if fmt == "ttl":
+        return turtle(result.lines)
+    if fmt == "nt":
+        return ntriples(result.lines)
+    return jsonld(result.triples)
 
 
 @main.command()

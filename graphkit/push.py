@@ -77,6 +77,9 @@ def _auth(session: requests.Session, endpoint: str, user: str | None, password: 
     challenge = probe.headers.get("WWW-Authenticate", "")
     if probe.status_code == 401 and challenge.lower().startswith("digest"):
         auth = HTTPDigestAuth(user, password or "")
-        session.get(endpoint, params=PROBE, auth=auth, timeout=timeout)  # settle the nonce
+        primed = session.get(endpoint, params=PROBE, auth=auth, timeout=timeout)
+        if primed.status_code == 401:  # before sending megabytes that would be refused
+            raise PushError(f"{endpoint} refused the credentials (401): check --user and "
+                            "--password")
         return auth
     return HTTPBasicAuth(user, password or "")

@@ -258,6 +258,8 @@ def make_view(g: Graph, name: str, as_of="present") -> View:
         graph.remove_nodes_from([n for n in list(graph)
                                  if g.actors.types.get(n) in INSTRUMENTS])
     _attributes(graph, g, rows, as_of)
+    if name not in ("states", "forums"):  # their edges are derived, not relations
+        _time_spans(graph, rows, model)
     label = as_of if isinstance(as_of, str) else as_of.isoformat()
     return View(name, graph, label, notes)
 
@@ -284,6 +286,24 @@ def _weighted(graph: nx.Graph, rows: list[RelationRow], model: Model) -> nx.Grap
         d["kinds"] = ",".join(sorted(d["kinds"]))
         d["tracks"] = ",".join(sorted(d["tracks"]))
     return graph
+
+
+def _time_spans(graph: nx.Graph, rows: list[RelationRow], model: Model) -> None:
+    """Give each edge the span of the relations behind it, as ISO dates: ``start`` the earliest
+    start (none if any of them is undated), ``end`` the latest end (none if any is open)."""
+    spans: dict[tuple[str, str], list[RelationRow]] = {}
+    both_ways = not graph.is_directed()
+    for row in rows:
+        for a, b, edge in project(model.relations[row.kind], row.participants):
+            spans.setdefault((a, b), []).append(row)
+            if both_ways or not edge.directed:
+                spans.setdefault((b, a), []).append(row)
+    for u, w, d in graph.edges(data=True):
+        behind = spans.get((u, w), [])
+        if behind and all(r.start for r in behind):
+            d["start"] = min(r.start.earliest for r in behind).isoformat()
+        if behind and all(r.end for r in behind):
+            d["end"] = max(r.end.latest for r in behind).isoformat()
 
 
 def _all(rows, g, model) -> nx.Graph:

@@ -10,7 +10,7 @@ from conftest import run
 from graphkit import __version__
 
 COMMANDS = ["validate", "build", "show", "shapes", "metrics", "bridges", "brokers",
-            "evolution", "export", "cuts", "view"]
+            "evolution", "export", "cuts", "view", "query", "serve", "push"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

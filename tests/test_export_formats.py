@@ -1,0 +1,110 @@
+"""`graphkit export` for other tools, each file read back by an independent reader: networkx's
+GraphML and GEXF readers, Python's csv module, a JSON Schema of Kumu's blueprint format, and
+rdflib for the RDF formats."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import jsonschema
+import networkx as nx
+import pytest
+import rdflib
+
+from conftest import REPO, run
+from graphkit.views import make_view, relations_from_triples
+
+SCHEMA = json.loads((REPO / "tests" / "kumu-blueprint.schema.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def actors_all(shipped):
+    """The view the exports below write: every actor and relation, all years."""
+    g = relations_from_triples(shipped.triples, shipped.dataset.model)
+    return make_view(g, "actors", "all").graph
+
+
+def export(tmp_path, fmt: str, name: str, *extra: str):
+    out = tmp_path / name
+    result = run("export", "--format", fmt, "--as-of", "all", "-o", str(out), *extra)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_gexf_reads_back_with_time_intervals(tmp_path, actors_all) -> None:
+    out = export(tmp_path, "gexf", "actors.gexf")
+    back = nx.read_gexf(out)
+    assert (back.number_of_nodes(), back.number_of_edges()) == \
+        (actors_all.number_of_nodes(), actors_all.number_of_edges())
+    assert back.graph["mode"] == "dynamic"
+    # Timor-Leste's ASEAN membership began on 26 October 2025; its edge starts then
+    edge = back.edges["asean", "timor-leste"] if back.has_edge("asean", "timor-leste") else \
+        back.edges["timor-leste", "asean"]
+    assert edge["start"] <= "2025-10-26" and "membership" in edge["label"]
+    dated = sum(1 for _, _, d in back.edges(data=True) if "start" in d)
+    assert dated == sum(1 for _, _, d in actors_all.edges(data=True) if "start" in d) > 100
+    assert back.nodes["cscap"]["label"] == "Council for Security Cooperation in the Asia Pacific"
+    assert back.nodes["cscap"]["type"] == "track2-network"
+
+
+def test_graphml_reads_back_with_attributes(tmp_path, actors_all) -> None:
+    back = nx.read_graphml(export(tmp_path, "graphml", "actors.graphml"))
+    assert sorted(back.nodes) == sorted(actors_all.nodes)
+    assert back.number_of_edges() == actors_all.number_of_edges()
+    u, v, d = next((u, v, d) for u, v, d in actors_all.edges(data=True) if "start" in d)
+    assert back.edges[u, v]["start"] == d["start"]
+    assert back.edges[u, v]["weight"] == d["weight"]
+
+
+def test_csv_node_and_edge_lists(tmp_path, actors_all) -> None:
+    export(tmp_path, "csv", "actors.csv")
+    nodes = list(csv.DictReader((tmp_path / "actors-nodes.csv").open(encoding="utf-8")))
+    edges = list(csv.DictReader((tmp_path / "actors-edges.csv").open(encoding="utf-8")))
+    assert len(nodes) == actors_all.number_of_nodes()
+    assert len(edges) == actors_all.number_of_edges()
+    ids = {n["id"] for n in nodes}
+    assert all(e["source"] in ids and e["target"] in ids for e in edges)
+    assert {"label", "type", "track"} <= set(nodes[0]) and {"kinds", "start"} <= set(edges[0])
+
+
+def test_kumu_blueprint_is_valid_and_consistent(tmp_path, actors_all) -> None:
+    data = json.loads(export(tmp_path, "kumu", "kumu.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
+    ids = [e["id"] for e in data["elements"]]
+    assert len(ids) == len(set(ids)) == actors_all.number_of_nodes()
+    assert all(c["from"] in ids and c["to"] in ids for c in data["connections"])
+    assert len(data["connections"]) == actors_all.number_of_edges()
+    assert not any("_" in i for i in ids)  # Kumu's search cannot select ids with underscores
+    cscap = next(e for e in data["elements"] if e["id"] == "cscap")
+    assert cscap["type"] == "Track-2 network" and "Track 2" in cscap["tags"]
+
+
+def test_kumu_schema_catches_a_broken_file() -> None:
+    bad = {"elements": [{"label": "A"}], "connections": [{"from": "A", "to": "B",
+                                                          "direction": "both"}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(SCHEMA).validate(bad)
+
+
+@pytest.mark.parametrize("fmt,name,parser", [("ttl", "graph.ttl", "turtle"),
+                                              ("nt", "graph.nt", "nt"),
+                                              ("jsonld", "graph.jsonld", "json-ld")])
+def test_rdf_formats_are_the_built_graph(tmp_path, fmt, name, parser) -> None:
+    out = tmp_path / name
+    result = run("export", "--format", fmt, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == (REPO / "exports" / name).read_bytes()
+    assert len(rdflib.Graph().parse(out, format=parser)) > 10_000
+
+
+def test_rdf_formats_refuse_view_options(tmp_path) -> None:
+    result = run("export", "--format", "ttl", "--view", "states", "-o", str(tmp_path / "x.ttl"))
+    assert result.returncode == 2
+    assert "--view applies to the network formats" in result.stderr
+
+
+def test_exports_are_deterministic(tmp_path) -> None:
+    for fmt, name in (("gexf", "a.gexf"), ("kumu", "a.json")):
+        first = export(tmp_path, fmt, name).read_bytes()
+        assert export(tmp_path, fmt, name).read_bytes() == first
