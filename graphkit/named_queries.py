@@ -158,7 +158,8 @@ def bind(q: NamedQuery, store: ox.Store, given: dict[str, str]) -> str:
         except (QueryError, ValueError) as exc:
             problems.append(f"{p.name}: {exc}")
             continue
-        text = values_line(p.name).sub(lambda m: f"VALUES ?{p.name} {{ {term} }}", text)
+        clause = f"VALUES ?{p.name} {{ {term} }}"
+        text = values_line(p.name).sub(lambda _, clause=clause: clause, text)
     if problems:
         raise QueryError("; ".join(problems))
     return text

@@ -224,6 +224,11 @@ class Handler(BaseHTTPRequestHandler):
         self._send(self.pool.ask(text, self.headers.get("Accept"), short))
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the stdlib's 5 drops connections under a burst (1 s SYN retries)
+
+
 def pages(map_file: Path | None) -> dict[str, tuple[str, bytes]]:
     """The HTML pages: ``/`` to type queries (with the named queries to start from), ``/map``."""
     from .named_queries import load_named
@@ -246,8 +251,7 @@ def make_server(graph: Path, host: str = "127.0.0.1", port: int = 7878, workers:
     pool = Pool(graph, workers, timeout, limit)
     handler = type("BoundHandler", (Handler,), {"pool": pool, "pages": pages(map_file),
                                                 "quiet": quiet})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    server = Server((host, port), handler)
     return server, pool
 
 

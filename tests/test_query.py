@@ -123,10 +123,17 @@ def test_query_text_and_files_and_formats(tmp_path) -> None:
     (("members-as-of", "-p", "forum=ARFF", "-p", "year=20x"),
      "forum: unknown actor 'ARFF' (did you mean 'arf'?); year: '20x' is not a year"),
     (("SELECT ?x WHERE { ?x }",), "the query is not valid SPARQL: error at 1:23: expected one of BIND"),
-    (("ASK { ?s ?p ?o }", "--format", "turtle"), "--format turtle does not fit a SELECT/ASK"),
+    (("ASK { ?s ?p ?o }", "--format", "turtle"),
+     "--format turtle does not fit a SELECT/ASK"),
 ])
 def test_errors_say_what_to_do(args, message) -> None:
     result = run("query", *args)
     assert result.returncode in (1, 2)
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_readme_lists_every_named_query() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in NAMED:
+        assert f"| `{name}` |" in readme, name
