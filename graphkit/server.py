@@ -232,13 +232,15 @@ class Server(ThreadingHTTPServer):
 def pages(map_file: Path | None) -> dict[str, tuple[str, bytes]]:
     """The HTML pages: ``/`` to type queries (with the named queries to start from), ``/map``."""
     from .named_queries import load_named
+    from .namespaces import PREFIXES
 
     named = [{"name": q.name, "title": q.title, "answers": q.answers, "text": q.text}
              for q in load_named().values()]
     template = (resources.files("graphkit") / "templates" / "query.html").read_text("utf-8")
     data = json.dumps(named, ensure_ascii=False).replace("</", "<\\/")
     html = "text/html; charset=utf-8"
-    out = {"/": (html, template.replace("/*NAMED*/[]", data).encode("utf-8"))}
+    page = template.replace("/*NAMED*/[]", data).replace("/*PREFIXES*/{}", json.dumps(PREFIXES))
+    out = {"/": (html, page.encode("utf-8"))}
     if map_file is not None and map_file.exists():
         out["/map"] = (html, map_file.read_bytes())
     return out

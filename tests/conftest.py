@@ -14,6 +14,9 @@ REPO = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 SHARED_SOURCES = REPO.parent / "shared" / "sources"
 GRAPHKIT = Path(sys.executable).parent / "graphkit"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def compose_case(tmp: Path, overlay: Path | None) -> Path:
@@ -60,3 +63,18 @@ def graph(shipped):
     from graphkit.to_rdf import to_rdflib
 
     return to_rdflib(shipped.lines)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless chromium driven by Playwright (never `playwright install`)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("GRAPHKIT_REQUIRE_BROWSER"):
+            pytest.fail(f"chromium not found at {CHROMIUM} (.ci/run installs it)")
+        pytest.skip(f"chromium not installed at {CHROMIUM}: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -11,24 +11,7 @@ import pytest
 
 from conftest import REPO, run
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 MAP = REPO / "exports" / "network.html"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("GRAPHKIT_REQUIRE_BROWSER"):
-            pytest.fail(f"chromium not found at {CHROMIUM} (.ci/run installs it)")
-        pytest.skip(f"chromium not installed at {CHROMIUM}: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 class Page:

@@ -152,3 +152,27 @@ def test_result_size_is_bounded(tmp_path) -> None:
         server.shutdown()
         server.server_close()
         pool.close()
+
+
+def test_the_query_page_runs_a_named_query_in_a_browser(endpoint, browser) -> None:
+    """The page at / in a real headless Chromium: pick a named query, run it, read the table."""
+    base = endpoint.rsplit("/sparql", 1)[0]
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(base + "/")
+        page.select_option("#named", "members-not-in")
+        assert "East Asia Summit" in page.inner_text("#about")
+        page.click("#run")
+        page.wait_for_selector("#results table", timeout=10_000)
+        cells = page.locator("#results td").all_inner_texts()
+        assert {"actor:canada", "Canada", "Democratic People's Republic of Korea"} <= set(cells)
+        assert page.inner_text("#status").startswith("8 rows")
+        page.fill("#query", "SELECT ?x WHERE { ?x }")
+        page.click("#run")
+        page.wait_for_selector("#status.error", timeout=10_000)
+        assert page.inner_text("#status").startswith("400: the query is not valid SPARQL")
+        assert errors == []
+    finally:
+        page.close()
