@@ -160,8 +160,14 @@ def serve(host, port, graph_file, map_file, workers, timeout, max_mb, quiet) -> 
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
            http://127.0.0.1:7878/sparql
     """
+    import signal
+
     from .server import make_server
 
+    def stop(*_) -> None:
+        raise KeyboardInterrupt  # so that the finally below stops the workers
+
+    signal.signal(signal.SIGTERM, stop)
     if not graph_file.exists():
         _store(graph_file)  # says what to do, and exits
     server, pool = make_server(graph_file, host, port, workers, timeout,

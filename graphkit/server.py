@@ -219,7 +219,16 @@ class Handler(BaseHTTPRequestHandler):
         self._send(Reply.text(415, "POST a query as application/sparql-query or as a form "
                                    "(application/x-www-form-urlencoded) with 'query'"))
 
+    def do_HEAD(self) -> None:
+        url = urlsplit(self.path)
+        page = self.pages.get("/" if url.path == "/sparql" else url.path)
+        self._send(Reply(200, page[0], page[1]) if page else Reply.text(404, ""), head_only=True)
+
     def _query(self, text: str, params: dict) -> None:
+        if params.get("default-graph-uri") or params.get("named-graph-uri"):
+            return self._send(Reply.text(400, "this endpoint holds one graph, the default "
+                                              "graph: leave out default-graph-uri and "
+                                              "named-graph-uri"))
         short = (params.get("format") or params.get("output") or [None])[0]
         self._send(self.pool.ask(text, self.headers.get("Accept"), short))
 

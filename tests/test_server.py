@@ -98,6 +98,14 @@ def test_an_update_is_refused(endpoint) -> None:
     assert "read-only" in info.value.read().decode()
 
 
+def test_an_update_posted_as_sparql_update_is_refused(endpoint) -> None:
+    req = urllib.request.Request(endpoint, data=b"CLEAR ALL", method="POST",
+                                 headers={"Content-Type": "application/sparql-update"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(req)
+    assert info.value.code == 403
+
+
 def test_a_malformed_query_gets_400_with_the_parsers_message(endpoint) -> None:
     with pytest.raises(QueryBadFormed) as info:
         client(endpoint, "SELECT ?x WHERE { ?x }", JSON).query()
