@@ -48,11 +48,11 @@ def main() -> None:
     import rdflib
 
     from graphkit.named_queries import load_named
-    from graphkit.namespaces import PREFIXES
+    from graphkit.namespaces import SPARQL_PREFIXES
     from graphkit.sparql import load_store, run
 
     nt = REPO / "exports" / "graph.nt"
-    ns = "\n".join(f"PREFIX {p}: <{u}>" for p, u in PREFIXES.items()) + "\n"
+    ns = SPARQL_PREFIXES
     t = time.perf_counter()
     g = rdflib.Graph().parse(nt, format="nt")
     load = {"rdflib": time.perf_counter() - t}

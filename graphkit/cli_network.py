@@ -33,21 +33,28 @@ def graph_options(f):
     return f
 
 
-def load(data: Path, graph_file: Path | None):
-    """The graph's relations and actors, from an export file or from the data folder."""
-    from .views import graph_from_file, relations_from_triples
-
-    if graph_file is not None:
-        return graph_from_file(graph_file)
+def checked(data: Path, metrics: bool = False):
+    """The data folder checked and turned into triples (no SHACL); on errors, print them all
+    and exit 1."""
     from .build import check
 
-    result = check(data, str(data), shacl=False)
+    result = check(data, str(data), shacl=False, metrics=metrics)
     if not result.ok:
         for p in result.report.errors:
             click.echo(str(p), err=True)
         click.secho(f"{len(result.report.errors)} errors in {data}; run 'graphkit validate'",
                     fg="red", err=True)
         sys.exit(1)
+    return result
+
+
+def load(data: Path, graph_file: Path | None):
+    """The graph's relations and actors, from an export file or from the data folder."""
+    from .views import graph_from_file, relations_from_triples
+
+    if graph_file is not None:
+        return graph_from_file(graph_file)
+    result = checked(data)
     return relations_from_triples(result.triples, result.dataset.model)
 
 
@@ -304,14 +311,9 @@ def export(fmt, data, graph_file, view, as_of, out) -> None:
 
 def _rdf(data: Path, fmt: str) -> bytes:
     """The RDF graph of ``data`` with its measures, exactly as ``graphkit build`` writes it."""
-    from .build import check
     from .exports import jsonld, ntriples, turtle
 
-    result = check(data, str(data), shacl=False, metrics=True)
-    if not result.ok:
-        for p in result.report.errors:
-            click.echo(str(p), err=True)
-        sys.exit(1)
+    result = checked(data, metrics=True)
     if fmt == "ttl":
         return turtle(result.lines)
     if fmt == "nt":
@@ -380,7 +382,6 @@ def view(data, focus, hops, as_of, relations, size_by, out) -> None:
       graphkit view --focus "North Korea" --hops 2 -o dprk.html
       graphkit view --relations membership,mediation --as-of 2010 --size-by degree
     """
-    from .build import check
     from .map_data import map_data
     from .metrics.table import METRICS, single_metric
     from .render_map import render, write
@@ -388,11 +389,7 @@ def view(data, focus, hops, as_of, relations, size_by, out) -> None:
 
     if size_by not in METRICS:
         raise click.BadParameter(f"one of: {', '.join(METRICS)}", param_hint="--size-by")
-    result = check(data, str(data), shacl=False)
-    if not result.ok:
-        for p in result.report.errors:
-            click.echo(str(p), err=True)
-        sys.exit(1)
+    result = checked(data)
     ds = result.dataset
     kinds = {k.strip() for k in relations.split(",") if k.strip()}
     unknown = kinds - set(ds.model.relations)

@@ -16,14 +16,13 @@ GRAPH = click.option("--graph", "graph_file", default=Path("exports/graph.nt"),
                           "'graphkit build' writes it.")
 
 
-def _store(graph_file: Path):
-    from .sparql import load_store
-
+def _require(graph_file: Path) -> Path:
+    """``graph_file``, or a message saying how to make it and exit 1."""
     if not graph_file.exists():
         click.echo(f"graphkit: no graph at {graph_file}: run 'graphkit build' first, or give "
                    "--graph FILE", err=True)
         sys.exit(1)
-    return load_store(graph_file)
+    return graph_file
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -61,9 +60,10 @@ def query(query, fmt, params, list_them, graph_file) -> None:
       graphkit query my-query.rq --format csv > answer.csv
       graphkit query "SELECT ?name WHERE { actor:cscap skos:altLabel ?name }"
     """
-    from .named_queries import bind, load_named, parse
+    from .named_queries import bind, load_named
     from .problems import did_you_mean
-    from .sparql import QueryError, run, serialize, table_rows
+    from .sparql import SHORT_NAMES, QueryError, load_store, media_types, run, serialize, \
+        table_rows
     from .tables import render
 
     named = load_named()
@@ -81,14 +81,14 @@ def query(query, fmt, params, list_them, graph_file) -> None:
     if query in named:
         nq = named[query]
     elif not looks_like_text and path.suffix == ".rq" and path.exists():
-        nq = parse_file(path, parse)
+        nq = parse_file(path)
     elif looks_like_text:
         nq = None
     else:
         click.echo(f"graphkit query: no named query or file '{query}' "
                    f"({did_you_mean(query, named, 'named queries')})", err=True)
         sys.exit(2)
-    store = _store(graph_file)
+    store = load_store(_require(graph_file))
     try:
         if nq is None:
             if given:
@@ -105,11 +105,8 @@ def query(query, fmt, params, list_them, graph_file) -> None:
             click.echo(render(rows, "table", columns=answer.variables or ["answer"]))
             click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
             return
-        media = {"csv": "text/csv", "tsv": "text/tab-separated-values",
-                 "json": "application/sparql-results+json",
-                 "xml": "application/sparql-results+xml", "turtle": "text/turtle",
-                 "jsonld": "application/ld+json", "nt": "application/n-triples"}[fmt]
-        if (answer.kind == "graph") != (fmt in ("turtle", "jsonld", "nt")):
+        media = SHORT_NAMES[fmt]
+        if media not in media_types(answer):
             raise QueryError(f"--format {fmt} does not fit a "
                              f"{'CONSTRUCT/DESCRIBE' if answer.kind == 'graph' else 'SELECT/ASK'}"
                              " query (results: table, csv, tsv, json, xml; graphs: table, "
@@ -120,9 +117,9 @@ def query(query, fmt, params, list_them, graph_file) -> None:
         sys.exit(1)
 
 
-def parse_file(path: Path, parse):
+def parse_file(path: Path):
     """A .rq file as a named query; one without a header is a plain query with no parameters."""
-    from .named_queries import NamedQuery
+    from .named_queries import NamedQuery, parse
     from .sparql import QueryError
 
     try:
@@ -168,8 +165,7 @@ def serve(host, port, graph_file, map_file, workers, timeout, max_mb, quiet) -> 
         raise KeyboardInterrupt  # so that the finally below stops the workers
 
     signal.signal(signal.SIGTERM, stop)
-    if not graph_file.exists():
-        _store(graph_file)  # says what to do, and exits
+    _require(graph_file)
     server, pool = make_server(graph_file, host, port, workers, timeout,
                                int(max_mb * 1_000_000), map_file, quiet)
     bound_host, bound_port = server.server_address[:2]
@@ -211,8 +207,7 @@ def push(endpoint, graph_iri, graph_file, user, password) -> None:
     """
     from .push import PushError, push as put
 
-    if not graph_file.exists():
-        _store(graph_file)  # says what to do, and exits
+    _require(graph_file)
     if user and password is None:
         password = click.prompt(f"password for {user}", hide_input=True)
     try:

@@ -42,6 +42,10 @@ PREFIXES: dict[str, str] = {
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 
+#: PREFIX lines declaring the project's prefixes, for engines that cannot be given them apart
+#: from the query (rdflib, other stores)
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
 
 def expand(curie: str) -> str:
     """Expand a prefixed name such as ``gk:Mediation`` to its full IRI (ValueError if unknown)."""

@@ -19,7 +19,6 @@ import multiprocessing
 import queue
 import re
 import threading
-import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -265,17 +264,3 @@ def make_server(graph: Path, host: str = "127.0.0.1", port: int = 7878, workers:
     server = Server((host, port), handler)
     return server, pool
 
-
-def wait_until_up(url: str, timeout: float = 30.0) -> None:
-    """Poll ``url`` until it answers (bounded by ``timeout``)."""
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)

@@ -173,11 +173,7 @@ def serialize(answer: Answer, media_type: str, limit: int | None = None) -> byte
             ox.serialize(answer.result, sink, format=fmt, prefixes=PREFIXES)
         else:
             answer.result.serialize(sink, format=fmt)
-    except ResultTooLarge:
-        raise
-    except OSError as exc:  # pyoxigraph wraps the sink's exception
-        if isinstance(exc.__cause__ or exc.__context__, ResultTooLarge):
-            raise ResultTooLarge(f"the result is larger than {limit:,} bytes") from None
+    except OSError as exc:  # pyoxigraph wraps what the sink raised
         if limit is not None and len(sink.buffer) > limit:
             raise ResultTooLarge(f"the result is larger than {limit:,} bytes") from None
         raise QueryError(f"the query failed: {exc}") from None

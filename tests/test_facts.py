@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graphkit.namespaces import PREFIXES
+from graphkit.namespaces import PREFIXES, SPARQL_PREFIXES
 
-NS = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
+NS = SPARQL_PREFIXES
 
 
 def select(graph, query: str) -> list[tuple[str, ...]]:

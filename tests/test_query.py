@@ -12,11 +12,11 @@ import rdflib
 
 from conftest import REPO, run
 from graphkit.named_queries import load_named
-from graphkit.namespaces import PREFIXES
+from graphkit.namespaces import SPARQL_PREFIXES
 
 NAMED = load_named()
 EXPECTED = REPO / "tests" / "queries"
-NS = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
+NS = SPARQL_PREFIXES
 
 
 def rows(*args: str) -> list[dict]:
@@ -56,15 +56,18 @@ def _cells(row) -> tuple:
     return tuple(_cell(v) for v in row)
 
 
-@pytest.mark.parametrize("name", sorted(NAMED))
-def test_rdflib_gives_the_same_answers(graph, name: str) -> None:
-    """The .rq files are plain SPARQL: rdflib's engine, given the prefixes, agrees."""
-    import pyoxigraph as ox
+@pytest.fixture(scope="module")
+def store():
+    from graphkit.sparql import load_store
 
+    return load_store(REPO / "exports" / "graph.nt")
+
+
+@pytest.mark.parametrize("name", sorted(NAMED))
+def test_rdflib_gives_the_same_answers(graph, store, name: str) -> None:
+    """The .rq files are plain SPARQL: rdflib's engine, given the prefixes, agrees."""
     from graphkit.sparql import run as ox_run
 
-    store = ox.Store()
-    store.bulk_load(path=str(REPO / "exports" / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
     answer = ox_run(store, NAMED[name].text)
     ours = [_cells([None if s[v] is None else s[v].value for v in answer.variables])
             for s in answer.result]
@@ -122,7 +125,8 @@ def test_query_text_and_files_and_formats(tmp_path) -> None:
                                           "(did you mean 'year'?)"),
     (("members-as-of", "-p", "forum=ARFF", "-p", "year=20x"),
      "forum: unknown actor 'ARFF' (did you mean 'arf'?); year: '20x' is not a year"),
-    (("SELECT ?x WHERE { ?x }",), "the query is not valid SPARQL: error at 1:23: expected one of BIND"),
+    (("SELECT ?x WHERE { ?x }",),
+     "the query is not valid SPARQL: error at 1:23: expected one of BIND"),
     (("ASK { ?s ?p ?o }", "--format", "turtle"),
      "--format turtle does not fit a SELECT/ASK"),
 ])

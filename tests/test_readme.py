@@ -9,11 +9,11 @@ import rdflib
 
 from conftest import REPO
 from graphkit.model import load_model
-from graphkit.namespaces import PREFIXES
+from graphkit.namespaces import PREFIXES, SPARQL_PREFIXES
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 QUERIES = re.findall(r"<!-- query: (\S+) -->\n```sparql\n(.*?)```\n```\n(.*?)```", README, re.S)
-NS = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
+NS = SPARQL_PREFIXES
 
 
 def test_readme_has_both_commands() -> None:

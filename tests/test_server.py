@@ -45,10 +45,9 @@ def client(url: str, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper
 
 
 def expected_arf_members(graph) -> int:
-    from graphkit.namespaces import PREFIXES
+    from graphkit.namespaces import SPARQL_PREFIXES
 
-    ns = "\n".join(f"PREFIX {p}: <{u}>" for p, u in PREFIXES.items())
-    return int(next(iter(graph.query(ns + COUNT_ARF)))[0])
+    return int(next(iter(graph.query(SPARQL_PREFIXES + COUNT_ARF)))[0])
 
 
 @pytest.mark.parametrize("method", ["GET", POST])
