@@ -6,6 +6,7 @@ dataset's resolved participants, issues and relation keys.
 
 from __future__ import annotations
 
+from .citation_checks import NameMatcher, address_like
 from .dataset import Dataset
 from .ids import relation_key
 from .problems import Problem, did_you_mean
@@ -62,6 +63,7 @@ def check_dataset(ds: Dataset) -> list[Problem]:
         _check_citations(ds, actor.sources, actor.path, problems, cited)
     seen_keys: dict[str, tuple[str, int]] = {}
     involved: set[str] = set()
+    matchers: dict[str, NameMatcher] = {}
     for rel in ds.relations:
         kind = ds.model.relations[rel.kind]
         ids: dict[str, list[str]] = {}
@@ -103,6 +105,7 @@ def check_dataset(ds: Dataset) -> list[Problem]:
                                     f"end {rel.end} is before start {rel.start}",
                                     "swap them or correct one"))
         _check_citations(ds, rel.sources, rel.path, problems, cited)
+        _check_naming(ds, rel.sources, ids, rel.path, matchers, problems)
         qualifiers = [ds.model.notation(iri) for name, iri in sorted(rel.concepts.items())
                       if iri != _default(ds, rel.kind, name)]
         key = relation_key(rel.kind, [ids[r] for r in kind.roles], qualifiers,
@@ -168,7 +171,44 @@ def _check_countries(ds: Dataset, names: Names, problems: list[Problem]) -> None
             ds.countries[actor.id] = found
 
 
+def _check_naming(ds: Dataset, citations: list[Citation], ids: dict[str, list[str]], path: str,
+                  matchers: dict[str, NameMatcher], problems: list[Problem]) -> None:
+    """Warn where a quote names none of the relation's participants (unless marked implicit)."""
+    who = [a for role in ids.values() for a in role]
+    if not who:
+        return
+    for c in citations:
+        if not c.quote:
+            continue
+        named = False
+        for a in who:
+            if a not in matchers:
+                actor = ds.actors[a]
+                matchers[a] = NameMatcher([actor.name] + actor.aliases)
+            if matchers[a].in_text(c.quote):
+                named = True
+                break
+        line = c.lines.get("quote", c.line)
+        if not named and not c.implicit:
+            problems.append(Problem(
+                path, line, "quote", "the quote names none of the participants ("
+                + ", ".join(who) + ") by any name or alias",
+                "quote the sentence that states the claim, add the name the source uses as an "
+                "alias, or mark the citation 'implicit: true' with a note saying why",
+                severity="warning"))
+        elif named and c.implicit:
+            problems.append(Problem(path, c.lines.get("implicit", line), "implicit",
+                                    "the quote names a participant; 'implicit: true' is not needed",
+                                    "remove it", severity="warning"))
+
+
 def _check_registry(ds: Dataset, problems: list[Problem]) -> None:
+    for src in ds.sources.values():
+        if src.title and address_like(src.title):
+            problems.append(Problem(src.path, src.lines.get("title", src.line), "title",
+                                    f"title '{src.title}' looks copied from the address",
+                                    "write the title as the document shows it",
+                                    severity="warning"))
     if not ds.documents.available:
         return
     for src in ds.sources.values():

@@ -13,19 +13,19 @@ from . import __version__
 DATA = click.Path(file_okay=False, path_type=Path)
 
 
-MAX_WARNINGS = 50
+MAX_PER_FILE = 20  # problems shown per file and severity; the rest are counted
 
 
-def _finish(result) -> None:
-    """Print every error, the warnings (the first MAX_WARNINGS) and notes; exit 1 on errors."""
+def _finish(result, show_all: bool = False) -> None:
+    """Print the errors and warnings (at most MAX_PER_FILE of each per file unless
+    ``show_all``) and the notes; exit 1 on errors."""
+    from .problems import capped
+
     report = result.report
-    for p in report.errors:
-        click.echo(str(p), err=True)
-    warnings = report.warnings
-    for p in warnings[:MAX_WARNINGS]:
-        click.echo(str(p), err=True)
-    if len(warnings) > MAX_WARNINGS:
-        click.echo(f"... and {len(warnings) - MAX_WARNINGS} more warnings", err=True)
+    for line in capped(report.errors, None if show_all else MAX_PER_FILE):
+        click.echo(line, err=True)
+    for line in capped(report.warnings, None if show_all else MAX_PER_FILE):
+        click.echo(line, err=True)
     if not report.ok:
         n = len(report.errors)
         click.secho(f"{n} error{'s' if n != 1 else ''}; nothing written.", fg="red", err=True)
@@ -61,7 +61,10 @@ def main() -> None:
 @click.option("--shacl/--no-shacl", default=None,
               help="Validate the built graph against ontology/shapes.ttl "
                    "[default: when it has at most 300,000 triples].")
-def validate(data: Path, shacl: bool | None) -> None:
+@click.option("--all", "show_all", is_flag=True,
+              help=f"Show every problem (default: the first {MAX_PER_FILE} errors and warnings "
+                   "of each file, and a count of the rest).")
+def validate(data: Path, shacl: bool | None, show_all: bool) -> None:
     """Check the curated data and report every problem at once.
 
     \b
@@ -74,7 +77,7 @@ def validate(data: Path, shacl: bool | None) -> None:
     from .build import check
 
     result = check(data, str(data), shacl=shacl, progress=_progress(data))
-    _finish(result)
+    _finish(result, show_all)
     s = result.summary()
     click.echo(f"ok: {sum(s['actors'].values())} actors, {sum(s['relations'].values())} relations, "
                f"{s['sources']} sources, {s['triples']} triples"

@@ -23,7 +23,7 @@ ACTOR_FIELDS = ("id", "name", "type", "aliases", "country", "track", "descriptio
                 "sources")
 SOURCE_FIELDS = ("id", "title", "authors", "publisher", "date", "url", "file", "note")
 ISSUE_FIELDS = ("id", "label", "aliases", "description")
-CITATION_FIELDS = ("source", "quote", "lang", "note")
+CITATION_FIELDS = ("source", "quote", "lang", "note", "implicit")
 LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -43,6 +43,7 @@ class Citation:
     line: int
     lines: dict[str, int] = field(default_factory=dict)
     lang: str = "en"  # the quote's language (BCP 47), English unless the record says otherwise
+    implicit: bool = False  # the quote states the claim without naming a participant (note why)
 
 
 @dataclass
@@ -164,6 +165,13 @@ class _Fields:
         self.problem(key, "expected a value or a list of values, found a mapping")
         return []
 
+    def flag(self, key: str) -> bool:
+        """A yes/no key: ``true`` or ``false`` (absent: false)."""
+        text = self.text(key)
+        if text and text not in ("true", "false"):
+            self.problem(key, f"expected true or false, found '{text}'")
+        return text == "true"
+
     def slug(self, key: str, required: bool = True) -> str:
         text = self.text(key, required, "my-id")
         if text and not SLUG.match(text):
@@ -220,7 +228,13 @@ class _Fields:
             lang = f.text("lang") or "en"
             if not LANG.match(lang):
                 f.problem("lang", f"'{lang}' is not a language tag", "e.g. en, ja, ru, id")
-            out.append(Citation(source, quote, f.text("note"), item.line, item.key_lines, lang))
+            implicit = f.flag("implicit")
+            note = f.text("note")
+            if implicit and not note:
+                f.problem("implicit", "'implicit: true' needs a note saying why the quote names "
+                                      "none of the participants",
+                          "e.g. 'note: the page is about ASEAN; \"the grouping\" is ASEAN'")
+            out.append(Citation(source, quote, note, item.line, item.key_lines, lang, implicit))
         return out
 
 
