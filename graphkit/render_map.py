@@ -28,6 +28,7 @@ from .map_data import MapData
 #: shape and colour per actor type; the shape groups families, the colour tells types apart
 NODE_STYLE = {
     "state": ("dot", "#1f77b4"),
+    "economy": ("dot", "#aec7e8"),
     "igo": ("diamond", "#d62728"),
     "un-body": ("diamond", "#ff9896"),
     "forum": ("triangle", "#ff7f0e"),
