@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .citation_checks import NameMatcher, address_like
 from .dataset import Dataset
+from .files import installed_copy
 from .ids import relation_key
 from .problems import Problem, did_you_mean
 from .records import Citation, Ref
@@ -24,6 +25,7 @@ class Names:
 
     def __init__(self) -> None:
         self.ids: dict[str, str] = {}
+        self._hints: dict[str, str] = {}  # one did-you-mean search per distinct name
 
     def add(self, key: str, names: list[str]) -> list[tuple[str, str]]:
         """Index ``key`` under its names; returns (name, other id) for names already taken."""
@@ -41,7 +43,13 @@ class Names:
         return self.ids.get(text.casefold())
 
     def hint(self, text: str) -> str:
-        close = did_you_mean(text.casefold(), self.ids)
+        folded = text.casefold()
+        if folded not in self._hints:
+            self._hints[folded] = self._hint(folded)
+        return self._hints[folded]
+
+    def _hint(self, text: str) -> str:
+        close = did_you_mean(text, self.ids)
         if not close:
             return ""
         # name the ids behind the closest names, e.g. did you mean 'cscap'?
@@ -122,6 +130,7 @@ def check_dataset(ds: Dataset) -> list[Problem]:
         ds.participants.append(ids)
         ds.issue_ids.append(issue_ids)
         ds.keys.append(key)
+    _check_part_of_cycles(ds, problems)
     for sid, src in ds.sources.items():
         if sid not in cited:
             problems.append(Problem(src.path, src.line, "id", f"source '{sid}' is cited by no record",
@@ -131,12 +140,44 @@ def check_dataset(ds: Dataset) -> list[Problem]:
             problems.append(Problem(actor.path, actor.line, "id",
                                     f"actor '{aid}' takes part in no relation",
                                     "add a sourced relation or remove it", severity="warning"))
-    if not ds.documents.available and any(s.file for s in ds.sources.values()):
+    if (not ds.documents.available and any(s.file for s in ds.sources.values())
+            and not installed_copy(ds.root)):
         problems.append(Problem(
             str(ds.documents.folder or "documents_dir"), 0, "",
             "documents folder not found: quotes from shared documents were not checked",
             "set documents_dir in sources.yaml or GRAPHKIT_DOCUMENTS", severity="warning"))
     return problems
+
+
+def _check_part_of_cycles(ds: Dataset, problems: list[Problem]) -> None:
+    """A body cannot be, through a chain of part-of relations, part of itself."""
+    edges: dict[str, list] = {}
+    for rel, ids in zip(ds.relations, ds.participants):
+        if rel.kind == "part-of" and ids.get("part") and ids.get("whole"):
+            edges.setdefault(ids["part"][0], []).append((ids["whole"][0], rel))
+    state: dict[str, int] = {}  # 1: on the current path, 2: explored
+    for start in sorted(edges):
+        if start in state:
+            continue
+        path, stack = [start], [iter(edges[start])]
+        state[start] = 1
+        while stack:
+            step = next(stack[-1], None)
+            if step is None:
+                stack.pop()
+                state[path.pop()] = 2
+                continue
+            whole, rel = step
+            if state.get(whole) == 1:
+                cycle = path[path.index(whole):] + [whole]
+                problems.append(Problem(rel.path, rel.line, "whole",
+                                        "part-of cycle: " + " is part of ".join(cycle),
+                                        "a body cannot be part of itself; check which way "
+                                        "each relation runs"))
+            elif whole not in state:
+                state[whole] = 1
+                path.append(whole)
+                stack.append(iter(edges.get(whole, ())))
 
 
 def _actor_names(ds: Dataset, problems: list[Problem]) -> Names:
@@ -212,12 +253,27 @@ def _check_registry(ds: Dataset, problems: list[Problem]) -> None:
     if not ds.documents.available:
         return
     for src in ds.sources.values():
-        if src.file and ds.documents.text(src.file) is None:
-            problems.append(Problem(src.path, src.lines.get("file", src.line), "file",
-                                    f"'{src.file}' not found in documents_dir "
-                                    f"'{ds.documents.shown}'",
-                                    did_you_mean(src.file, [p.name for p in
-                                                            ds.documents.folder.iterdir()])))
+        if not src.file:
+            continue
+        line = src.lines.get("file", src.line)
+        if not ds.documents.inside(src.file):
+            problems.append(Problem(src.path, line, "file", f"'{src.file}' is not inside the "
+                                    f"documents folder '{ds.documents.shown}'",
+                                    "name a file of that folder, without '..' or a leading '/'"))
+        elif ds.documents.text(src.file) is None:
+            path = ds.documents.folder / src.file
+            fault = ds.documents.faults.get(src.file, "")
+            if fault and (path.is_symlink() or path.exists()):
+                problems.append(Problem(src.path, line, "file", f"{ds.documents.shown}/"
+                                        f"{src.file}: {fault}"))
+                continue
+            try:
+                names = [p.name for p in ds.documents.folder.iterdir()]
+            except OSError:
+                names = []
+            problems.append(Problem(src.path, line, "file", f"'{src.file}' not found in "
+                                    f"documents_dir '{ds.documents.shown}'",
+                                    did_you_mean(src.file, names)))
 
 
 def _check_citations(ds: Dataset, citations: list[Citation], path: str,

@@ -8,31 +8,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-
-DATA = click.Path(file_okay=False, path_type=Path)
-
-
-MAX_PER_FILE = 20  # problems shown per file and severity; the rest are counted
-
-
-def _finish(result, show_all: bool = False) -> None:
-    """Print the errors and warnings (at most MAX_PER_FILE of each per file unless
-    ``show_all``) and the notes; exit 1 on errors."""
-    from .problems import capped
-
-    report = result.report
-    for line in capped(report.errors, None if show_all else MAX_PER_FILE):
-        click.echo(line, err=True)
-    for line in capped(report.warnings, None if show_all else MAX_PER_FILE):
-        click.echo(line, err=True)
-    if not report.ok:
-        n = len(report.errors)
-        click.secho(f"{n} error{'s' if n != 1 else ''}; nothing written.", fg="red", err=True)
-        sys.exit(1)
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
-
+from . import __version__, cli_network, cli_sparql
+from .cli_options import DATA, MAX_PER_FILE, data_option, finish, no_actor
 
 def _progress(data: Path):
     from . import progress
@@ -56,8 +33,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--data", "data", type=DATA, default=Path("data"), show_default=True,
-              help="Folder with sources.yaml, issues.yaml, actors/ and relations/.")
+@data_option
 @click.option("--shacl/--no-shacl", default=None,
               help="Validate the built graph against ontology/shapes.ttl "
                    "[default: when it has at most 300,000 triples].")
@@ -77,7 +53,7 @@ def validate(data: Path, shacl: bool | None, show_all: bool) -> None:
     from .build import check
 
     result = check(data, str(data), shacl=shacl, progress=_progress(data))
-    _finish(result, show_all)
+    finish(result, show_all)
     s = result.summary()
     click.echo(f"ok: {sum(s['actors'].values())} actors, {sum(s['relations'].values())} relations, "
                f"{s['sources']} sources, {s['triples']} triples"
@@ -85,8 +61,7 @@ def validate(data: Path, shacl: bool | None, show_all: bool) -> None:
 
 
 @main.command()
-@click.option("--data", "data", type=DATA, default=Path("data"), show_default=True,
-              help="Folder with the curated YAML.")
+@data_option
 @click.option("--out", "out", type=DATA, default=Path("exports"), show_default=True,
               help="Folder the exports are written to.")
 @click.option("--shacl/--no-shacl", default=None,
@@ -115,7 +90,7 @@ def build(data: Path, out: Path, shacl: bool | None, metrics: bool) -> None:
         click.secho(f"graphkit build: could not write the exports: {exc}; "
                     f"the files in {out} are unchanged.", fg="red", err=True)
         sys.exit(1)
-    _finish(result)
+    finish(result)
     s = result.summary()
     model = result.dataset.model
     for title, counts, labels in (("actors", s["actors"], model.actor_types),
@@ -132,7 +107,7 @@ def build(data: Path, out: Path, shacl: bool | None, metrics: bool) -> None:
 
 @main.command()
 @click.argument("actor")
-@click.option("--data", "data", type=DATA, default=Path("data"), show_default=True)
+@data_option
 def show(actor: str, data: Path) -> None:
     """Show ACTOR's card: names, type, and every relation with dates and sources.
 
@@ -149,9 +124,7 @@ def show(actor: str, data: Path) -> None:
     ds, report = load_dataset(data, str(data))
     found, hint = find_actor(ds, actor)
     if found is None:
-        click.echo(f"graphkit show: no actor named '{actor}'" + (f" ({hint})" if hint else ""),
-                   err=True)
-        sys.exit(1)
+        no_actor(actor, hint)
     if not report.ok:
         click.secho(f"warning: the data has {len(report.errors)} errors; "
                     "run 'graphkit validate'", fg="yellow", err=True)
@@ -184,9 +157,11 @@ def shapes(check: bool) -> None:
     click.echo(f"wrote {SHAPES_FILE}")
 
 
+
+
+for _command in cli_network.COMMANDS + cli_sparql.COMMANDS:
+    main.add_command(_command)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
-
-
-from . import cli_network  # noqa: E402,F401  (registers the network commands on main)
-from . import cli_sparql  # noqa: E402,F401  (registers query, serve, push on main)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .cli import DATA, main
+from .cli_options import data_option, no_actor
 
 VIEW_HELP = ("actors (every relation between states, organisations and people, undirected), "
              "all (with agreements, policies, events, publications), directed, membership, "
@@ -28,9 +28,7 @@ def graph_options(f):
     f = click.option("--graph", "graph_file", type=click.Path(dir_okay=False, exists=True,
                                                                path_type=Path),
                      help="Analyse an exported graph (.ttl, .nt, .jsonld) instead of --data.")(f)
-    f = click.option("--data", "data", type=DATA, default=Path("data"), show_default=True,
-                     help="Folder with the curated YAML.")(f)
-    return f
+    return data_option(f)
 
 
 def checked(data: Path, metrics: bool = False):
@@ -77,9 +75,7 @@ def actor(g, text: str) -> str:
 
     found, hint = find(g, text)
     if found is None:
-        click.echo(f"graphkit: no actor named '{text}'" + (f" ({hint})" if hint else ""),
-                   err=True)
-        sys.exit(1)
+        no_actor(text, hint)
     return found
 
 
@@ -87,7 +83,7 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "jso
                       default="table", show_default=True)
 
 
-@main.command()
+@click.command()
 @graph_options
 @click.option("--groups", type=click.Choice(["asean", "track", "type", "country"]),
               default="asean", show_default=True,
@@ -132,7 +128,7 @@ def metrics(data, graph_file, view, as_of, groups, top, sort, pivots, fmt) -> No
     click.echo(render(rows, fmt, columns))
 
 
-@main.command()
+@click.command()
 @click.argument("name")
 @graph_options
 @click.option("--top", type=int, default=20, show_default=True, help="At most N pairs (0: all).")
@@ -171,7 +167,7 @@ def bridges(name, data, graph_file, view, as_of, top, fmt) -> None:
     click.echo(render(rows, fmt, ["a", "b", "share", "distance", "distance_without"], digits=3))
 
 
-@main.command()
+@click.command()
 @click.argument("first")
 @click.argument("second")
 @graph_options
@@ -205,7 +201,7 @@ def brokers(first, second, data, graph_file, view, as_of, fmt) -> None:
                       digits=3))
 
 
-@main.command()
+@click.command()
 @click.option("--metric", required=True, help="A metric column, e.g. betweenness, degree.")
 @click.option("--actors", default="", help="Comma-separated ids or names (default: the top 5 "
                                              "in the last year).")
@@ -213,7 +209,7 @@ def brokers(first, second, data, graph_file, view, as_of, fmt) -> None:
 @click.option("--to", "last", type=int, required=True, help="Last year.")
 @click.option("-o", "--out", "stem", type=click.Path(path_type=Path), default=None,
               help="Write OUT.csv, OUT.png and OUT.svg [default: evolution-METRIC].")
-@click.option("--data", "data", type=DATA, default=Path("data"), show_default=True)
+@data_option
 @click.option("--graph", "graph_file", type=click.Path(dir_okay=False, exists=True,
                                                        path_type=Path))
 @click.option("--view", default="actors", show_default=True, help=VIEW_HELP)
@@ -256,7 +252,7 @@ RDF_FORMATS = ("ttl", "nt", "jsonld")
 NETWORK_FORMATS = ("graphml", "gexf", "csv", "kumu")
 
 
-@main.command()
+@click.command()
 @click.option("--format", "fmt", type=click.Choice(RDF_FORMATS + NETWORK_FORMATS),
               required=True, help="ttl, nt, jsonld: the whole RDF graph, as the build writes "
                                   "it; graphml, gexf, csv, kumu: a network view.")
@@ -321,7 +317,7 @@ def _rdf(data: Path, fmt: str) -> bytes:
     return jsonld(result.triples)
 
 
-@main.command()
+@click.command()
 @graph_options
 @click.option("--top", type=int, default=20, show_default=True, help="At most N rows per list.")
 def cuts(data, graph_file, view, as_of, top) -> None:
@@ -356,8 +352,8 @@ def cuts(data, graph_file, view, as_of, top) -> None:
         click.echo(render(rows[:top or None], "table"))
 
 
-@main.command("view")
-@click.option("--data", "data", type=DATA, default=Path("data"), show_default=True)
+@click.command("view")
+@data_option
 @click.option("--focus", default=None, help="Only this actor (id, name or alias) and its "
                                             "neighbourhood.")
 @click.option("--hops", type=int, default=1, show_default=True,
@@ -402,9 +398,7 @@ def view(data, focus, hops, as_of, relations, size_by, out) -> None:
 
         focus_id, hint = find_actor(ds, focus)
         if focus_id is None:
-            click.echo(f"graphkit view: no actor named '{focus}'" + (f" ({hint})" if hint else ""),
-                       err=True)
-            sys.exit(1)
+            no_actor(focus, hint)
     g = relations_from_triples(result.triples, ds.model)
     graph = make_view(g, "actors", "present").graph
     values = single_metric(graph, size_by) if graph.number_of_nodes() else {}
@@ -418,3 +412,6 @@ def view(data, focus, hops, as_of, relations, size_by, out) -> None:
     path = write(render(m, subtitle=subtitle.strip("; "), size_by=size_by), out)
     click.echo(f"wrote {path} ({len(m.nodes)} actors, {len(m.edges)} relations, "
                f"{path.stat().st_size:,} bytes)")
+
+
+COMMANDS = [metrics, bridges, brokers, evolution, export, cuts, view]

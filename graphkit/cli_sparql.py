@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from .cli import main
+from .cli_options import fail
+
 
 GRAPH = click.option("--graph", "graph_file", default=Path("exports/graph.nt"),
                      show_default=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -36,7 +37,7 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@main.command()
+@click.command()
 @click.argument("query", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "tsv", "xml",
                                                     "turtle", "jsonld", "nt"]),
@@ -130,7 +131,7 @@ def parse_file(path: Path):
         return NamedQuery(path.stem, path, path.read_text(encoding="utf-8"))
 
 
-@main.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (127.0.0.1: this machine only).")
 @click.option("--port", type=int, default=7878, show_default=True, help="0 picks a free port.")
@@ -141,16 +142,31 @@ def parse_file(path: Path):
               help="Queries answered at once (one process each).")
 @click.option("--timeout", type=click.FloatRange(0.1), default=10.0, show_default=True,
               help="Seconds a query may run before it is stopped (503).")
+@click.option("--max-memory-mb", "memory_mb", type=click.IntRange(16), default=512,
+              show_default=True,
+              help="Megabytes a query may take beyond the loaded graph before it is stopped "
+                   "(503; its worker is replaced).")
 @click.option("--max-result-mb", "max_mb", type=click.FloatRange(0.001), default=50.0,
               show_default=True, help="Largest answer sent, in MB (422 beyond).")
-@click.option("--quiet", is_flag=True, help="Do not log each request.")
-def serve(host, port, graph_file, map_file, workers, timeout, max_mb, quiet) -> None:
+@click.option("--read-timeout", type=click.FloatRange(0.5), default=10.0, show_default=True,
+              help="Seconds a request may take to arrive whole (408 beyond).")
+@click.option("--idle-timeout", type=click.FloatRange(0.5), default=30.0, show_default=True,
+              help="Seconds an idle connection is kept open.")
+@click.option("--max-connections", type=click.IntRange(1), default=100, show_default=True,
+              help="Open connections at most; more wait to be accepted.")
+@click.option("--allow-service", "services", multiple=True, metavar="IRI",
+              help="Let SERVICE reach this endpoint (repeatable; by default a query with "
+                   "SERVICE is refused, so the server contacts no other address).")
+@click.option("--quiet", is_flag=True, help="Log only problems, not each request.")
+def serve(host, port, graph_file, map_file, workers, timeout, memory_mb, max_mb, read_timeout,
+          idle_timeout, max_connections, services, quiet) -> None:
     """Serve the built graph as a read-only SPARQL 1.1 Protocol endpoint, with a page to
     type queries and the network map.
 
     \b
     GET or POST /sparql; answers by content negotiation (SPARQL JSON, XML, CSV, TSV;
-    Turtle, JSON-LD, N-Triples for CONSTRUCT and DESCRIBE). Updates are refused.
+    Turtle, JSON-LD, N-Triples for CONSTRUCT and DESCRIBE). Updates and SERVICE are refused;
+    each query is bounded in time, memory and answer size (README: "Security").
     Examples:
       graphkit serve                      # http://127.0.0.1:7878/
       graphkit serve --port 8000 --timeout 30 --workers 4
@@ -159,30 +175,42 @@ def serve(host, port, graph_file, map_file, workers, timeout, max_mb, quiet) -> 
     """
     import signal
 
-    from .server import make_server
+    from .query_pool import Limits
+    from .server import Settings, make_server
 
     def stop(*_) -> None:
         raise KeyboardInterrupt  # so that the finally below stops the workers
 
     signal.signal(signal.SIGTERM, stop)
     _require(graph_file)
-    server, pool = make_server(graph_file, host, port, workers, timeout,
-                               int(max_mb * 1_000_000), map_file, quiet)
-    bound_host, bound_port = server.server_address[:2]
-    click.echo(f"graphkit: serving {graph_file} ({pool.triples:,} triples) at "
-               f"http://{bound_host}:{bound_port}/sparql (query page: "
-               f"http://{bound_host}:{bound_port}/); Ctrl-C stops", err=False)
+    settings = Settings(workers, Limits(timeout, memory_mb, int(max_mb * 1_000_000),
+                                        frozenset(services)),
+                        read_timeout, idle_timeout, max_connections, quiet)
+    try:
+        server, pool = make_server(graph_file, host, port, settings, map_file)
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    where = f"http://{server.effective_host}:{server.effective_port}"
+    click.echo(f"graphkit: serving {graph_file} ({pool.triples:,} triples) at {where}/sparql "
+               f"(query page: {where}/); Ctrl-C stops")
     sys.stdout.flush()
     try:
-        server.serve_forever()
+        server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        server.close()
         pool.close()
 
 
-@main.command()
+def _refuse_password(ctx: click.Context, param: click.Parameter, value) -> None:
+    if value is not None:
+        raise click.BadParameter("a password on the command line shows in 'ps' and in shell "
+                                 "history: set GRAPHKIT_PASSWORD, put it in ~/.netrc, or type "
+                                 "it at the prompt", param_hint="--password")
+
+
+@click.command()
 @click.option("--endpoint", required=True,
               help="The store's Graph Store Protocol address, e.g. "
                    "http://localhost:8890/sparql-graph-crud-auth (Virtuoso), "
@@ -192,28 +220,55 @@ def serve(host, port, graph_file, map_file, workers, timeout, max_mb, quiet) -> 
 @click.option("--file", "graph_file", default=Path("exports/graph.nt"), show_default=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="The export to send (.nt, .ttl or .jsonld).")
-@click.option("--user", default=None, help="Account name, if the store asks for one.")
-@click.option("--password", default=None, envvar="GRAPHKIT_PASSWORD",
-              help="Its password (or set GRAPHKIT_PASSWORD).")
-def push(endpoint, graph_iri, graph_file, user, password) -> None:
+@click.option("--user", default=None,
+              help="Account name, used only if the store asks for credentials (default: the "
+                   "login ~/.netrc holds for the store's host).")
+@click.option("--timeout", type=click.FloatRange(1), default=300.0, show_default=True,
+              help="Seconds the whole push may take, however slowly the store answers.")
+@click.option("--connect-timeout", type=click.FloatRange(0.1), default=10.0,
+              show_default=True, help="Seconds to wait for a connection.")
+@click.option("--password", hidden=True, expose_value=False, callback=_refuse_password)
+def push(endpoint, graph_iri, graph_file, user, timeout, connect_timeout) -> None:
     """Publish the built graph into a named graph of a triple store, replacing what the named
     graph held (SPARQL 1.1 Graph Store HTTP Protocol, PUT), so pushing again duplicates
     nothing.
 
     \b
+    Credentials are sent only if the store asks for them (Basic or Digest, as it asks).
+    The password comes from GRAPHKIT_PASSWORD, else ~/.netrc (machine HOST login USER
+    password PASSWORD), else a prompt; never from the command line.
     Examples:
       graphkit push --endpoint http://localhost:8890/sparql-graph-crud-auth --user dba
+      GRAPHKIT_PASSWORD=... graphkit push --endpoint https://store.example.org/data --user me
       graphkit push --endpoint http://localhost:3030/ds/data --graph https://example.org/g
     """
-    from .push import PushError, push as put
+    import os
+
+    from .push import PushError, netrc_login, push as put
 
     _require(graph_file)
-    if user and password is None:
-        password = click.prompt(f"password for {user}", hide_input=True)
+
+    def credentials(scheme: str):
+        saved = netrc_login(endpoint)
+        name = user or (saved[0] if saved else None)
+        if name is None:
+            return None
+        password = os.environ.get("GRAPHKIT_PASSWORD")
+        if password is None and saved and saved[0] == name:
+            password = saved[1]
+        if password is None:
+            password = click.prompt(f"password for {name} at {endpoint} ({scheme})",
+                                    hide_input=True, err=True)
+        return name, password
+
     try:
-        done = put(graph_file, endpoint, graph_iri, user, password)
+        done = put(graph_file, endpoint, graph_iri, credentials, timeout, connect_timeout,
+                   warn=lambda text: click.echo(f"warning: {text}", err=True))
     except PushError as exc:
-        click.echo(f"graphkit push: {exc}", err=True)
-        sys.exit(1)
+        fail(f"push: {exc}")
     click.echo(f"pushed {graph_file} ({done.bytes:,} bytes) into <{done.graph}> at {endpoint} "
-               f"({done.status})")
+               f"({done.status}" + (f"; {done.scheme} authentication" if done.scheme else
+                                    "; no credentials asked or sent") + ")")
+
+
+COMMANDS = [query, serve, push]

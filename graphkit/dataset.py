@@ -17,6 +17,7 @@ from . import records
 from .model import Model, load_model
 from .problems import Problem, Report
 from .quotes import Documents
+from .safe_read import yaml_files
 from .yaml_source import Mapping, Node, Scalar, Sequence, parse_file
 
 DEFAULT_DOCUMENTS = "../../shared/sources"
@@ -60,13 +61,19 @@ def load_dataset(root: Path, shown_as: str | None = None,
         report.add(Problem(shown, 0, "", "data folder not found",
                            "pass --data with the folder holding sources.yaml, actors/ and relations/"))
         return ds, report
+    try:
+        os.listdir(root)
+    except OSError as exc:
+        report.add(Problem(shown, 0, "", f"cannot read the data folder: "
+                                         f"{exc.strerror or exc}", "check its permissions"))
+        return ds, report
 
     def show(path: Path) -> str:
         return os.path.join(shown, path.relative_to(root).as_posix()) if shown else str(path)
 
     problems: list[Problem] = []
     registry = root / "sources.yaml"
-    if registry.is_file():
+    if registry.exists() or registry.is_symlink():
         node, found = parse_file(registry, show(registry))
         problems += found
         folder, shown_folder = _read_registry(node, show(registry), root, ds, problems)
@@ -75,14 +82,17 @@ def load_dataset(root: Path, shown_as: str | None = None,
         problems.append(Problem(show(registry), 0, "", "source registry not found",
                                 "create sources.yaml listing each document once"))
     issues_file = root / "issues.yaml"
-    if issues_file.is_file():
+    if issues_file.exists() or issues_file.is_symlink():
         for node in _records(issues_file, show(issues_file), problems):
-            issue = records.read_issue(node, show(issues_file), problems)
+            issue = records.read_issue(node, show(issues_file), model, problems)
             if issue and issue.id:
                 _keep_first(ds.issues, issue.id, issue, "issue", problems)
-    files = [("actors", p) for p in sorted((root / "actors").glob("*.yaml"))]
-    files += [("relations", p) for p in sorted((root / "relations").glob("*.yaml"))]
-    if not files:
+    files = []
+    for kind in ("actors", "relations"):
+        found, faults = yaml_files(root / kind, show(root / kind))
+        files += [(kind, p) for p in found]
+        problems += faults
+    if not files and not problems:
         problems.append(Problem(shown, 0, "", "no actors/*.yaml or relations/*.yaml files"))
     for kind, path in (progress(files) if progress else files):
         shown_path = show(path)
@@ -124,7 +134,7 @@ def _read_registry(node: Node | None, shown: str, root: Path, ds: Dataset,
             problems.append(Problem(shown, node.key_lines[key], key, f"unknown key '{key}'",
                                     "known keys: documents_dir, sources"))
     for item in node.items["sources"].items:
-        src = records.read_source(item, shown, problems)
+        src = records.read_source(item, shown, ds.model, problems)
         if src and src.id:
             _keep_first(ds.sources, src.id, src, "source", problems)
     env = os.environ.get("GRAPHKIT_DOCUMENTS")

@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits only
+FUTURE_YEARS = 10  # a curated date more than this many years ahead is refused
 FORMAT_HINT = "write a date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1993, 1993-06 or 1993-06-01"
 
 
@@ -64,6 +65,16 @@ def parse_date(text: str) -> PartialDate:
                         f"({calendar.month_name[month]} {year} has {last} days)")
     day_date = dt.date(year, month, day)
     return PartialDate(day_date.isoformat(), "day", day_date, day_date)
+
+
+def too_far_ahead(date: PartialDate, today: dt.date | None = None) -> bool:
+    """Whether a curated ``date`` lies more than :data:`FUTURE_YEARS` years after today.
+
+    >>> too_far_ahead(parse_date("2999"), dt.date(2026, 1, 1))
+    True
+    """
+    today = today or dt.date.today()
+    return date.earliest.year > today.year + FUTURE_YEARS
 
 
 def overlaps(start: PartialDate | None, end: PartialDate | None, on: dt.date) -> bool:

@@ -22,9 +22,10 @@ from typing import BinaryIO, Callable, Iterable
 
 import pyoxigraph as ox
 
+from .files import shipped
 from .namespaces import PREFIXES
 
-CONTEXT_FILE = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
+CONTEXT_FILE = shipped("ontology") / "context.jsonld"
 XSD_STRING = PREFIXES["xsd"] + "string"
 RDF_TYPE = PREFIXES["rdf"] + "type"
 FORMATS = {"ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld"}

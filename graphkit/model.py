@@ -19,9 +19,10 @@ from pathlib import Path
 
 import yaml
 
+from .files import shipped
 from .namespaces import PREFIXES, expand
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_DIR = shipped("ontology")
 SKOS = PREFIXES["skos"]
 COMMON_FIELDS = ("type", "start", "end", "track", "confidence", "note", "description",
                  "sources", "key")
@@ -29,6 +30,36 @@ COMMON_FIELDS = ("type", "start", "end", "track", "confidence", "note", "descrip
 
 class InvalidModel(Exception):
     """The model file contradicts itself or the ontology."""
+
+
+@dataclass(frozen=True)
+class TextSpec:
+    """A text field's RDF property (None where the field is not a literal of its own) and its
+    length bounds in characters."""
+
+    property: tuple[str, ...] | None  # the RDF path from the record's node to the text
+    min: int
+    max: int
+    hint: str = "the bounds are set in ontology/model.yaml (texts)"
+
+    def problem(self, text: str) -> str | None:
+        """What is wrong with ``text``'s length or characters, or None.
+
+        >>> TextSpec(None, 10, 300).problem("short")
+        'is 5 characters long; at least 10'
+        """
+        if len(text) > self.max:
+            return f"is {len(text):,} characters long; at most {self.max:,}"
+        if len(text) < self.min:
+            return f"is {len(text)} characters long; at least {self.min}"
+        bad = next((ch for ch in text if ch < " " and ch not in "\t\n"
+                    or "\x7f" <= ch < "\xa0"), None)
+        if bad is not None:
+            return f"holds the control character U+{ord(bad):04X}"
+        return None
+
+
+TEXT_RECORDS = ("actor", "relation", "citation", "source", "issue")
 
 
 @dataclass(frozen=True)
@@ -101,6 +132,7 @@ class Model:
     actor_types: dict[str, ActorType]
     relations: dict[str, RelationKind]
     schemes: dict[str, dict[str, str]]  # scheme IRI -> notation -> concept IRI
+    texts: dict[str, dict[str, TextSpec]] = field(default_factory=dict)  # record -> field -> spec
     labels: dict[str, str] = field(default_factory=dict)  # IRI -> English label
     ontology_triples: list = field(default_factory=list)  # pyoxigraph Triples of graphkit.ttl
     _notations: dict[str, str] = field(default_factory=dict, repr=False)
@@ -199,12 +231,35 @@ def load_model(ontology_dir: Path = ONTOLOGY_DIR) -> Model:
             concepts, literals, term(issues["property"], f"{where}.issues") if issues else None,
             (issues or {}).get("min", 0), bool(r.get("track_required", False)), disjoint,
             tuple(edges))
+    texts = _read_texts(spec.get("texts", {}), term, problems)
     for required in ("gk:Tracks", "gk:Confidence", "gk:Issues"):
         if expand(required) not in schemes and required != "gk:Issues":
             problems.append(f"graphkit.ttl: missing concept scheme {required}")
     if problems:
         raise InvalidModel("invalid model:\n  " + "\n  ".join(problems))
-    return Model(actor_types, relations, schemes, labels, triples)
+    return Model(actor_types, relations, schemes, texts, labels, triples)
+
+
+def _read_texts(raw: dict, term, problems: list[str]) -> dict[str, dict[str, TextSpec]]:
+    out: dict[str, dict[str, TextSpec]] = {}
+    for record in TEXT_RECORDS:
+        if record not in raw:
+            problems.append(f"texts: missing '{record}'")
+    for record, fields in raw.items():
+        if record not in TEXT_RECORDS:
+            problems.append(f"texts: unknown record '{record}' (one of {', '.join(TEXT_RECORDS)})")
+            continue
+        out[record] = {}
+        for name, spec in fields.items():
+            lo, hi = spec.get("min", 0), spec.get("max")
+            if not isinstance(hi, int) or not isinstance(lo, int) or not 0 <= lo <= hi:
+                problems.append(f"texts.{record}.{name}: needs 0 <= min <= max, integers")
+                continue
+            path = spec.get("property")
+            prop = None if path is None else tuple(
+                term(p, f"texts.{record}.{name}") for p in ([path] if isinstance(path, str) else path))
+            out[record][name] = TextSpec(prop, lo, hi, *([spec["hint"]] if "hint" in spec else []))
+    return out
 
 
 def _expand_groups(raw: dict, types: set[str], problems: list[str]) -> dict[str, set[str]]:

@@ -29,10 +29,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .namespaces import PREFIXES, REL, expand
+from .files import shipped
 from .problems import did_you_mean
 from .sparql import QueryError
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+QUERIES_DIR = shipped("queries")
 PARAM_TYPES = {
     "actor": "an actor's id, name or alias",
     "year": "a year, e.g. 1994",

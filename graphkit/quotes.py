@@ -45,16 +45,37 @@ class Documents:
         self.folder = folder
         self.shown = shown or str(folder)
         self._cache: dict[str, str | None] = {}
+        self.faults: dict[str, str] = {}  # file -> why it could not be read
 
     @property
     def available(self) -> bool:
         return self.folder is not None and self.folder.is_dir()
 
+    def inside(self, file: str) -> bool:
+        """Whether ``file`` names a file inside the documents folder (no '..', no absolute
+        path, no link out of it)."""
+        if self.folder is None or not file or Path(file).is_absolute():
+            return False
+        try:
+            (self.folder / file).resolve().relative_to(self.folder.resolve())
+        except (ValueError, OSError, RuntimeError):
+            return False
+        return True
+
+    def _raw(self, file: str) -> str | None:
+        from .safe_read import read_text
+
+        if not self.inside(file):
+            return None
+        text, problems = read_text(self.folder / file, f"{self.shown}/{file}")
+        if problems:
+            self.faults[file] = problems[0].message
+        return text
+
     def text(self, file: str) -> str | None:
         if file not in self._cache:
-            path = self.folder / file if self.folder else None
-            self._cache[file] = (normalise(path.read_text(encoding="utf-8"))
-                                 if path is not None and path.is_file() else None)
+            raw = self._raw(file)
+            self._cache[file] = normalise(raw) if raw is not None else None
         return self._cache[file]
 
     def contains(self, file: str, quote: str) -> bool:
@@ -63,10 +84,8 @@ class Documents:
 
     def original(self, file: str, quote: str) -> str | None:
         """The passage as the document writes it (its own quote marks), spaces folded."""
-        if self.folder is None:
+        raw = self._raw(file) if self.folder is not None else None
+        if raw is None:
             return None
-        path = self.folder / file
-        if not path.is_file():
-            return None
-        match = _pattern(quote).search(path.read_text(encoding="utf-8"))
+        match = _pattern(quote).search(raw)
         return _SPACE.sub(" ", match.group(0)) if match else None

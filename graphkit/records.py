@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .dates import FORMAT_HINT, DateError, PartialDate, parse_date
-from .model import COMMON_FIELDS, Model, RelationKind
+from .dates import FORMAT_HINT, FUTURE_YEARS, DateError, PartialDate, parse_date, too_far_ahead
+from .model import COMMON_FIELDS, Model, RelationKind, TextSpec
 from .namespaces import expand
 from .problems import Problem, did_you_mean
 from .yaml_source import Mapping, Node, Scalar, Sequence
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SLUG_HINT = "use lower-case letters, digits and single hyphens, e.g. 'asean-isis'"
-MAX_QUOTE = 300
+SLUG_HINT = ("use at most 80 lower-case letters, digits and single hyphens, e.g. "
+             "'asean-isis'")
+MAX_SLUG = 80
 ACTOR_FIELDS = ("id", "name", "type", "aliases", "country", "track", "description", "note",
                 "sources")
 SOURCE_FIELDS = ("id", "title", "authors", "publisher", "date", "url", "file", "note")
@@ -111,8 +112,9 @@ class _Fields:
     """Reads the keys of one YAML mapping, reporting each problem at its line."""
 
     def __init__(self, node: Mapping, path: str, allowed: tuple[str, ...], what: str,
-                 problems: list[Problem]):
+                 problems: list[Problem], texts: dict[str, TextSpec] | None = None):
         self.node, self.path, self.problems = node, path, problems
+        self.bounds = texts or {}
         for key in node.items:
             if key not in allowed:
                 self.problem(key, f"unknown key '{key}' in {what}",
@@ -142,7 +144,17 @@ class _Fields:
         text = value.text.strip()
         if not text and required:
             self.problem(key, "is empty")
+        elif text:
+            self.bounded(key, text, value.line)
         return text
+
+    def bounded(self, key: str, text: str, line: int, spec: TextSpec | None = None) -> None:
+        """Report ``text`` if it breaks the model's bounds for ``key`` (``texts:``)."""
+        spec = spec or self.bounds.get(key)
+        why = spec.problem(text) if spec else None
+        if why:
+            self.problems.append(Problem(self.path, line, key, f"{key.rstrip('s')} {why}",
+                                         spec.hint))
 
     def texts(self, key: str) -> list[Ref]:
         """One value or a list of values, each with its line."""
@@ -151,12 +163,16 @@ class _Fields:
             return []
         if value.__class__ is Scalar:
             text = value.text.strip()
-            return [Ref(text, value.line)] if text and not value.null else []
+            if text and not value.null:
+                self.bounded(key, text, value.line)
+                return [Ref(text, value.line)]
+            return []
         if value.__class__ is Sequence:
             out = []
             for item in value.items:
                 text = item.text.strip() if item.__class__ is Scalar else ""
                 if text:
+                    self.bounded(key, text, item.line)
                     out.append(Ref(text, item.line))
                 else:
                     self.problems.append(Problem(self.path, item.line, key,
@@ -174,8 +190,8 @@ class _Fields:
 
     def slug(self, key: str, required: bool = True) -> str:
         text = self.text(key, required, "my-id")
-        if text and not SLUG.match(text):
-            self.problem(key, f"'{text}' is not a valid id", SLUG_HINT)
+        if text and (not SLUG.match(text) or len(text) > MAX_SLUG):
+            self.problem(key, f"'{_printable(text[:100])}' is not a valid id", SLUG_HINT)
         return text
 
     def date(self, key: str) -> PartialDate | None:
@@ -183,10 +199,15 @@ class _Fields:
         if not text:
             return None
         try:
-            return parse_date(text)
+            date = parse_date(text)
         except DateError as exc:
             self.problem(key, str(exc), FORMAT_HINT)
             return None
+        if too_far_ahead(date):
+            self.problem(key, f"'{text}' lies more than {FUTURE_YEARS} years ahead",
+                         "a curated fact has happened, or is scheduled within a few years")
+            return None
+        return date
 
     def concept(self, key: str, model: Model, scheme: str, default: str | None = None,
                 required: bool = False) -> str | None:
@@ -204,7 +225,7 @@ class _Fields:
                          did_you_mean(text, choices) or "one of: " + ", ".join(choices))
         return iri
 
-    def citations(self) -> list[Citation]:
+    def citations(self, texts: dict[str, TextSpec]) -> list[Citation]:
         if not self.has("sources"):
             return []
         value = self.node.items["sources"]
@@ -219,12 +240,10 @@ class _Fields:
                     "each source is a mapping with 'source:' and 'quote:'",
                     "e.g. '- {source: rsis-co25048, quote: \"...\"}'"))
                 continue
-            f = _Fields(item, self.path, CITATION_FIELDS, "a source citation", self.problems)
+            f = _Fields(item, self.path, CITATION_FIELDS, "a source citation", self.problems,
+                        texts)
             source = f.text("source", True, "rsis-co25048")
             quote = f.text("quote", True, '"a short verbatim quote"')
-            if len(quote) > MAX_QUOTE:
-                f.problem("quote", f"quote is {len(quote)} characters long; at most {MAX_QUOTE}",
-                          "quote a sentence at most, never whole paragraphs")
             lang = f.text("lang") or "en"
             if not LANG.match(lang):
                 f.problem("lang", f"'{lang}' is not a language tag", "e.g. en, ja, ru, id")
@@ -251,7 +270,7 @@ def read_actor(node: Node, path: str, model: Model, problems: list[Problem]) -> 
     m = _mapping(node, path, "an actor", problems)
     if m is None:
         return None
-    f = _Fields(m, path, ACTOR_FIELDS, "an actor", problems)
+    f = _Fields(m, path, ACTOR_FIELDS, "an actor", problems, model.texts["actor"])
     actor_id = f.slug("id")
     name = f.text("name", True, "Council for Security Cooperation in the Asia Pacific")
     kind = f.text("type", True, "forum")
@@ -264,7 +283,7 @@ def read_actor(node: Node, path: str, model: Model, problems: list[Problem]) -> 
     track = f.concept("track", model, expand("gk:Tracks"))
     return Actor(actor_id, name, kind, [r.text for r in f.texts("aliases")],
                  country[0] if country else None, track, f.text("description"), f.text("note"),
-                 f.citations(), path, m.line, m.key_lines)
+                 f.citations(model.texts["citation"]), path, m.line, m.key_lines)
 
 
 def read_relation(node: Node, path: str, model: Model,
@@ -281,7 +300,9 @@ def read_relation(node: Node, path: str, model: Model,
                                     f"unknown relation type '{kind_name}'",
                                     did_you_mean(kind_name, model.relations, "relation types")))
         return None
-    f = _Fields(m, path, kind.fields, f"a {kind.label} relation", problems)
+    texts = model.texts["relation"]
+    f = _Fields(m, path, kind.fields, f"a {kind.label} relation", problems,
+                texts | {name: texts["literal"] for name in kind.literals})
     roles = {role: f.texts(role) for role in kind.roles}
     for role, spec in kind.roles.items():
         refs = roles[role]
@@ -307,9 +328,9 @@ def read_relation(node: Node, path: str, model: Model,
                   "name what it is about, e.g. 'issues: [inter-korean-peace-process]'")
     track = f.concept("track", model, expand("gk:Tracks"), required=kind.track_required)
     key = f.text("key")
-    if key and not SLUG.match(key):
+    if key and (not SLUG.match(key) or len(key) > MAX_SLUG):
         f.problem("key", f"'{key}' is not a valid key", SLUG_HINT)
-    sources = f.citations()
+    sources = f.citations(model.texts["citation"])
     if not sources and not (isinstance(m.items.get("sources"), Sequence)
                             and m.items["sources"].items):
         problems.append(Problem(path, m.line, "sources", f"{kind.label} has no source",
@@ -320,18 +341,23 @@ def read_relation(node: Node, path: str, model: Model,
                     f.text("description"), sources, key, path, m.line, m.key_lines)
 
 
-def read_source(node: Node, path: str, problems: list[Problem]) -> Source | None:
+def read_source(node: Node, path: str, model: Model, problems: list[Problem]) -> Source | None:
     """Read one entry of the source registry (``data/sources.yaml``)."""
     m = _mapping(node, path, "a source", problems)
     if m is None:
         return None
-    f = _Fields(m, path, SOURCE_FIELDS, "a source", problems)
+    f = _Fields(m, path, SOURCE_FIELDS, "a source", problems, model.texts["source"])
     src = Source(f.slug("id"), f.text("title", True, "Revitalising ASEAN Diplomacy"),
                  [r.text for r in f.texts("authors")], f.text("publisher", True, "RSIS"),
                  f.date("date"), f.text("url"), f.text("file"), f.text("note"), path, m.line,
                  m.key_lines)
-    if src.url and not re.match(r"^https?://\S+$", src.url):
-        f.problem("url", f"'{src.url}' is not an http(s) URL")
+    if src.url:
+        why = iri_problem(src.url)
+        if why:
+            f.problem("url", f"'{_printable(src.url)}' {why}",
+                      "" if why.startswith("is not an http") else
+                      "percent-encode spaces (%20), quotes (%22), < and > (%3C, %3E) and "
+                      "backslashes (%5C)")
     if not src.url and not src.file:
         problems.append(Problem(path, m.line, "url",
                                 f"source '{src.id}' has neither 'url' nor 'file'",
@@ -339,12 +365,33 @@ def read_source(node: Node, path: str, problems: list[Problem]) -> Source | None
     return src
 
 
-def read_issue(node: Node, path: str, problems: list[Problem]) -> Issue | None:
+def iri_problem(url: str) -> str | None:
+    """What keeps ``url`` from being an http(s) IRI in the graph, or None.
+
+    >>> iri_problem("https://asean.org/a?b=1"), iri_problem("https://a.org/x y")
+    (None, "is not a valid IRI: Invalid IRI code point ' '")
+    """
+    import pyoxigraph as ox
+
+    if not re.match(r"^https?://", url):
+        return "is not an http(s) URL"
+    try:
+        ox.NamedNode(url)  # the same check the exports' writer makes
+    except ValueError as exc:
+        return f"is not a valid IRI: {_printable(str(exc))}"
+    return None
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def read_issue(node: Node, path: str, model: Model, problems: list[Problem]) -> Issue | None:
     """Read one issue (``data/issues.yaml``): a topic relations are about."""
     m = _mapping(node, path, "an issue", problems)
     if m is None:
         return None
-    f = _Fields(m, path, ISSUE_FIELDS, "an issue", problems)
+    f = _Fields(m, path, ISSUE_FIELDS, "an issue", problems, model.texts["issue"])
     return Issue(f.slug("id"), f.text("label", True, "South China Sea disputes"),
                  [r.text for r in f.texts("aliases")], f.text("description"), path, m.line)
 

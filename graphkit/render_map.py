@@ -23,6 +23,7 @@ import math
 from importlib import resources
 from pathlib import Path
 
+from .html_safe import script_code, script_json
 from .map_data import MapData
 
 #: shape and colour per actor type; the shape groups families, the colour tells types apart
@@ -119,10 +120,10 @@ def render(m: MapData, title: str = "graphkit: Asia-Pacific security diplomacy",
     env = Environment(autoescape=True)
     return env.from_string(template).render(
         title=title, subtitle=subtitle,
-        vis_js=_script((lib / "vis-network.min.js").read_text("utf-8")),
+        vis_js=script_code((lib / "vis-network.min.js").read_text("utf-8")),
         vis_css=(lib / "vis-network.css").read_text("utf-8"),
-        nodes=_json(nodes), edges=_json(edges), options=_json(options),
-        legend=_json(legend))
+        nodes=script_json(nodes), edges=script_json(edges),
+        options=script_json(options), legend=script_json(legend))
 
 
 #: above this many nodes the layout starts from positions computed in Python (igraph's
@@ -183,16 +184,6 @@ def _edge_tooltip(e: dict, m: MapData) -> str:
     for s in e["sources"]:
         lines.append(f"\u201c{s['quote']}\u201d \u2014 {s['title']}")
     return "\n".join(lines)
-
-
-def _json(value) -> str:
-    """JSON safe inside a <script> element."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def _script(js: str) -> str:
-    return js.replace("</script", "<\\/script")
 
 
 def write(html: str, path: Path) -> Path:

@@ -2,239 +2,183 @@
 
 GET and POST (form-encoded or ``application/sparql-query``) at ``/sparql``; SELECT and ASK
 results as SPARQL JSON, XML, CSV or TSV and CONSTRUCT/DESCRIBE as Turtle, JSON-LD, N-Triples
-or RDF/XML, by the Accept header or a ``format=`` / ``output=`` parameter. Updates are refused
-(403); a malformed query gets 400 with the parser's message.
+or RDF/XML, by the Accept header or a ``format=`` / ``output=`` parameter. ``/`` serves a page
+to type queries in, ``/map`` the network map.
 
-Queries run in worker processes, each with its own copy of the graph (pyoxigraph, in memory),
-because a query inside Oxigraph cannot be interrupted from Python: when a query passes the time
-limit its worker is killed, the client gets 503, and a fresh worker takes its place. The answer
-is bounded in size as well (422 past the bound). ``/`` serves a page to type queries in,
-``/map`` the network map.
+What it refuses, and its bounds (README, "Security"):
+- updates (403); ``SERVICE`` (400: a query never makes the server contact another address,
+  unless the operator lists the endpoint with ``--allow-service``); brackets nested deeper than
+  :data:`graphkit.sparql_guard.MAX_DEPTH` (400);
+- a query past ``--timeout`` seconds or ``--max-memory-mb`` megabytes (503; its worker is
+  replaced), an answer past ``--max-result-mb`` (422);
+- HTTP through waitress: at most ``--max-connections`` open connections, a request must arrive
+  whole within ``--read-timeout`` seconds (408), an idle connection is closed after
+  ``--idle-timeout``; a body over 1 MB (413), a bad or short ``Content-Length`` (400);
+- when it listens on loopback, a ``Host`` header naming another machine (403: a web page cannot
+  reach it through DNS rebinding).
+No request is answered with a traceback, and none is logged: each request, refusal or early
+disconnect is one line.
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
-import queue
-import re
-import threading
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
-UPDATE = re.compile(r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
-                    r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
-READ_ONLY = "this endpoint is read-only: SPARQL Update is refused"
+from .html_safe import script_json
+from .query_pool import Limits, Pool, Reply
+from .sparql_guard import READ_ONLY
+
+MAX_BODY = 1_000_000
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
+SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")]
+# pages inline their scripts and data; they may fetch from this server only
+PAGE_POLICY = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+               "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'self'")
+log = logging.getLogger("graphkit.serve")
 
 
 @dataclass
-class Reply:
-    status: int
-    type: str
-    body: bytes
+class Settings:
+    """The server's bounds; the defaults are the command's."""
 
-    @classmethod
-    def text(cls, status: int, message: str) -> "Reply":
-        return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
-
-
-def answer(store, query: str, accept: str | None, short: str | None,
-           limit: int | None) -> Reply:
-    """Evaluate ``query`` and write its answer in the negotiated format (one worker's job).
-
-    >>> from graphkit.sparql import load_store
-    >>> store = load_store(Path("exports/graph.nt"))
-    >>> r = answer(store, "ASK { actor:dprk org:memberOf actor:arf }", None, None, None)
-    >>> r.status, r.type, json.loads(r.body)["boolean"]
-    (200, 'application/sparql-results+json; charset=utf-8', True)
-    >>> answer(store, "SELECT ?x WHERE { ?x }", None, None, None).status
-    400
-    """
-    from .sparql import QueryError, ResultTooLarge, negotiate, run, serialize
-
-    if UPDATE.match(query):
-        return Reply.text(403, READ_ONLY)
-    try:
-        result = run(store, query)
-        media = negotiate(result.kind, accept, short)
-        if media is None:
-            offered = "Turtle, JSON-LD, N-Triples, RDF/XML" if result.kind == "graph" else \
-                "SPARQL JSON, XML, CSV, TSV"
-            return Reply.text(406, f"cannot answer in {short or accept}; this query's answer "
-                                   f"comes as {offered}")
-        body = serialize(result, media, limit)
-    except ResultTooLarge as exc:
-        return Reply.text(422, f"{exc} (the server's --max-result-mb); narrow the query or "
-                               "page through it with LIMIT and OFFSET")
-    except QueryError as exc:
-        return Reply.text(400, str(exc))
-    charset = "" if media == "application/rdf+xml" else "; charset=utf-8"
-    return Reply(200, media + charset, body)
+    workers: int = 2
+    limits: Limits = field(default_factory=Limits)
+    read_timeout: float = 10.0
+    idle_timeout: float = 30.0
+    max_connections: int = 100
+    quiet: bool = False
 
 
-def _worker(graph: str, conn) -> None:  # pragma: no cover (runs in a child process)
-    from .sparql import load_store
+class BadRequest(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.reply = Reply.text(status, message)
 
-    store = load_store(Path(graph))
-    conn.send(len(store))
-    while True:
+
+class App:
+    """The WSGI application: routes, parameters, answers."""
+
+    def __init__(self, pool: Pool, pages: dict[str, tuple[str, bytes]], loopback: bool,
+                 quiet: bool) -> None:
+        self.pool, self.pages, self.loopback, self.quiet = pool, pages, loopback, quiet
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        method = environ.get("REQUEST_METHOD", "")
         try:
-            job = conn.recv()
-        except (EOFError, KeyboardInterrupt):
-            return
-        conn.send(answer(store, *job))
-
-
-class Worker:
-    """A child process holding the graph and answering one query at a time."""
-
-    def __init__(self, ctx, graph: Path) -> None:
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(str(graph), child), daemon=True)
-        self.process.start()
-        child.close()
-        if not self.conn.poll(120):
-            self.stop()
-            raise RuntimeError(f"a query worker did not load {graph} within 120 s")
-        self.triples = self.conn.recv()
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        self.conn.close()
-
-
-class Pool:
-    """``size`` workers; a query waits at most ``timeout`` seconds for a free one and at most
-    ``timeout`` seconds for its answer."""
-
-    def __init__(self, graph: Path, size: int = 2, timeout: float = 10.0,
-                 limit: int | None = 50_000_000) -> None:
-        self.graph, self.timeout, self.limit = graph, timeout, limit
-        self.ctx = multiprocessing.get_context("spawn")
-        self.idle: queue.Queue[Worker] = queue.Queue()
-        self.workers = [Worker(self.ctx, graph) for _ in range(size)]
-        for w in self.workers:
-            self.idle.put(w)
-        self.triples = self.workers[0].triples
-
-    def _replace(self, dead: Worker) -> None:
-        dead.stop()
-
-        def start() -> None:
-            w = Worker(self.ctx, self.graph)
-            self.workers.append(w)
-            self.idle.put(w)
-
-        self.workers.remove(dead)
-        threading.Thread(target=start, daemon=True).start()
-
-    def ask(self, query: str, accept: str | None, short: str | None) -> Reply:
-        try:
-            w = self.idle.get(timeout=self.timeout)
-        except queue.Empty:
-            return Reply.text(503, "all query workers are busy; try again in a moment")
-        try:
-            w.conn.send((query, accept, short, self.limit))
-            if w.conn.poll(self.timeout):
-                reply = w.conn.recv()
-                self.idle.put(w)
-                return reply
-        except (EOFError, OSError):
-            self._replace(w)
-            return Reply.text(500, "the query worker failed; it has been restarted")
-        self._replace(w)
-        return Reply.text(503, f"the query ran longer than the server's limit of "
-                               f"{self.timeout:g} s (--timeout) and was stopped")
-
-    def close(self) -> None:
-        for w in list(self.workers):
-            w.stop()
-
-
-class Handler(BaseHTTPRequestHandler):
-    server_version = "graphkit-sparql"
-    pool: Pool
-    pages: dict[str, tuple[str, bytes]]
-    quiet = False
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib's signature)
+            reply, extra = self.route(environ, method)
+        except BadRequest as exc:
+            reply, extra = exc.reply, []
+        except Exception as exc:  # noqa: BLE001 - one line in the log, a message to the client
+            log.error("%s %s: internal error: %s: %s", method, _shown(environ),
+                      type(exc).__name__, " ".join(str(exc).split())[:300])
+            reply, extra = Reply.text(500, "internal error; the server goes on"), []
+        headers = [("Content-Type", reply.type), ("Content-Length", str(len(reply.body))),
+                   ("Access-Control-Allow-Origin", "*"), ("Vary", "Accept"),
+                   *SECURITY_HEADERS, *extra]
+        if reply.type.startswith("text/html"):
+            headers.append(("Content-Security-Policy", PAGE_POLICY))
+        start_response(f"{reply.status} {_REASONS.get(reply.status, 'Status')}", headers)
         if not self.quiet:
-            super().log_message(format, *args)
+            log.info('%s "%s %s" %d %d %.1f ms', environ.get("REMOTE_ADDR", "-"), method,
+                     _shown(environ), reply.status, len(reply.body),
+                     (time.perf_counter() - started) * 1000)
+        return [b""] if method == "HEAD" else [reply.body]
 
-    def _send(self, reply: Reply, head_only: bool = False) -> None:
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Vary", "Accept")
-        self.end_headers()
-        if not head_only:
-            self.wfile.write(reply.body)
-
-    def do_OPTIONS(self) -> None:  # CORS preflight, for query editors in a browser
-        self.send_response(204)
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-        self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
-        self.end_headers()
-
-    def do_GET(self) -> None:
-        url = urlsplit(self.path)
-        params = parse_qs(url.query, keep_blank_values=True)
-        if url.path == "/sparql" and "query" in params:
-            return self._query(params["query"][0], params)
-        if url.path == "/sparql" and "update" in params:
-            return self._send(Reply.text(403, READ_ONLY))
-        page = self.pages.get("/" if url.path == "/sparql" else url.path)
+    def route(self, environ, method: str) -> tuple[Reply, list]:
+        if self.loopback and not _host_ok(environ.get("HTTP_HOST", "")):
+            return Reply.text(403, "this server answers requests addressed to this machine "
+                                   "only (its Host header must name localhost or 127.0.0.1)"), []
+        path = environ.get("PATH_INFO", "")
+        if method == "OPTIONS":  # CORS preflight, for query editors in a browser
+            return Reply(204, "text/plain", b""), [
+                ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+                ("Access-Control-Allow-Headers", "Content-Type, Accept")]
+        if method not in ("GET", "HEAD", "POST"):
+            return Reply.text(405, f"{method} is not served; use GET or POST"), [
+                ("Allow", "GET, HEAD, POST, OPTIONS")]
+        params = _form(environ.get("QUERY_STRING", ""), "the address")
+        if method == "POST":
+            if path != "/sparql":
+                return Reply.text(404, f"no endpoint {path}; POST to /sparql"), []
+            return self.post(environ, params), []
+        if path == "/sparql" and "query" in params:
+            return self.query(params["query"][0], params, environ), []
+        if path == "/sparql" and "update" in params:
+            return Reply.text(403, READ_ONLY), []
+        page = self.pages.get("/" if path == "/sparql" else path)
         if page is None:
-            return self._send(Reply.text(404, f"no page {url.path}; the endpoint is /sparql"))
-        self._send(Reply(200, page[0], page[1]))
+            return Reply.text(404, f"no page {path[:200]}; the endpoint is /sparql"), []
+        return Reply(200, page[0], page[1]), []
 
-    def do_POST(self) -> None:
-        url = urlsplit(self.path)
-        if url.path != "/sparql":
-            return self._send(Reply.text(404, f"no endpoint {url.path}; POST to /sparql"))
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > 1_000_000:
-            return self._send(Reply.text(413, "a query of more than 1 MB is refused"))
-        body = self.rfile.read(length).decode("utf-8", "replace")
-        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        params = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
+    def post(self, environ, params: dict) -> Reply:
+        ctype = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+        body = environ["wsgi.input"].read(MAX_BODY + 1)
+        if len(body) > MAX_BODY:
+            return Reply.text(413, "a query of more than 1 MB is refused")
         if ctype == "application/sparql-update":
-            return self._send(Reply.text(403, READ_ONLY))
+            return Reply.text(403, READ_ONLY)
         if ctype == "application/sparql-query":
-            return self._query(body, params)
+            return self.query(_utf8(body, "the query"), params, environ)
         if ctype == "application/x-www-form-urlencoded":
-            form = parse_qs(body, keep_blank_values=True)
+            form = _form(_utf8(body, "the form"), "the form")
             if "update" in form:
-                return self._send(Reply.text(403, READ_ONLY))
+                return Reply.text(403, READ_ONLY)
             if "query" in form:
-                return self._query(form["query"][0], params | form)
-            return self._send(Reply.text(400, "no 'query' in the form"))
-        self._send(Reply.text(415, "POST a query as application/sparql-query or as a form "
-                                   "(application/x-www-form-urlencoded) with 'query'"))
+                return self.query(form["query"][0], params | form, environ)
+            return Reply.text(400, "no 'query' in the form")
+        return Reply.text(415, "POST a query as application/sparql-query or as a form "
+                               "(application/x-www-form-urlencoded) with 'query'")
 
-    def do_HEAD(self) -> None:
-        url = urlsplit(self.path)
-        page = self.pages.get("/" if url.path == "/sparql" else url.path)
-        self._send(Reply(200, page[0], page[1]) if page else Reply.text(404, ""), head_only=True)
-
-    def _query(self, text: str, params: dict) -> None:
+    def query(self, text: str, params: dict, environ) -> Reply:
         if params.get("default-graph-uri") or params.get("named-graph-uri"):
-            return self._send(Reply.text(400, "this endpoint holds one graph, the default "
-                                              "graph: leave out default-graph-uri and "
-                                              "named-graph-uri"))
+            return Reply.text(400, "this endpoint holds one graph, the default graph: leave out "
+                                   "default-graph-uri and named-graph-uri")
         short = (params.get("format") or params.get("output") or [None])[0]
-        self._send(self.pool.ask(text, self.headers.get("Accept"), short))
+        return self.pool.ask(text, environ.get("HTTP_ACCEPT"), short)
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128  # the stdlib's 5 drops connections under a burst (1 s SYN retries)
+_REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden",
+            404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
+            408: "Request Timeout", 413: "Content Too Large", 415: "Unsupported Media Type",
+            422: "Unprocessable Content", 500: "Internal Server Error",
+            503: "Service Unavailable"}
+
+
+def _utf8(raw: bytes, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(400, f"{what} is not UTF-8 (byte {exc.start})") from None
+
+
+def _form(text: str, what: str) -> dict[str, list[str]]:
+    try:
+        return parse_qs(text, keep_blank_values=True, errors="strict", max_num_fields=100)
+    except UnicodeDecodeError:
+        raise BadRequest(400, f"{what} holds percent-escapes that are not UTF-8") from None
+    except ValueError as exc:
+        raise BadRequest(400, f"{what}: {exc}") from None
+
+
+def _host_ok(host: str) -> bool:
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return name.lower() in LOOPBACK_NAMES
+
+
+def _shown(environ) -> str:
+    """The request's path and query as a log shows them: printable, at most 200 characters."""
+    raw = environ.get("PATH_INFO", "") + ("?" + environ["QUERY_STRING"]
+                                          if environ.get("QUERY_STRING") else "")
+    text = raw.encode("latin-1", "replace").decode("ascii", "replace")
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 def pages(map_file: Path | None) -> dict[str, tuple[str, bytes]]:
@@ -245,22 +189,48 @@ def pages(map_file: Path | None) -> dict[str, tuple[str, bytes]]:
     named = [{"name": q.name, "title": q.title, "answers": q.answers, "text": q.text}
              for q in load_named().values()]
     template = (resources.files("graphkit") / "templates" / "query.html").read_text("utf-8")
-    data = json.dumps(named, ensure_ascii=False).replace("</", "<\\/")
     html = "text/html; charset=utf-8"
-    page = template.replace("/*NAMED*/[]", data).replace("/*PREFIXES*/{}", json.dumps(PREFIXES))
+    page = template.replace("/*NAMED*/[]", script_json(named)).replace(
+        "/*PREFIXES*/{}", script_json(PREFIXES))
     out = {"/": (html, page.encode("utf-8"))}
-    if map_file is not None and map_file.exists():
+    if map_file is not None and map_file.is_file():
         out["/map"] = (html, map_file.read_bytes())
     return out
 
 
-def make_server(graph: Path, host: str = "127.0.0.1", port: int = 7878, workers: int = 2,
-                timeout: float = 10.0, limit: int | None = 50_000_000,
-                map_file: Path | None = None, quiet: bool = False):
-    """A ready server (call ``serve_forever()``) and its pool (``close()`` it after)."""
-    pool = Pool(graph, workers, timeout, limit)
-    handler = type("BoundHandler", (Handler,), {"pool": pool, "pages": pages(map_file),
-                                                "quiet": quiet})
-    server = Server((host, port), handler)
-    return server, pool
+def _one_line_logging(quiet: bool) -> None:
+    """Log records as one line each on stderr; waitress's own, tracebacks folded into a line."""
 
+    class OneLine(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            text = " ".join(record.getMessage().split())
+            if record.exc_info and record.exc_info[1] is not None:
+                exc = record.exc_info[1]
+                text += f": {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+            return f"graphkit serve: {text}"
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLine())
+    for name in ("graphkit.serve", "waitress", "waitress.queue"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.propagate = False
+        logger.setLevel(logging.WARNING if quiet else logging.INFO)
+
+
+def make_server(graph: Path, host: str = "127.0.0.1", port: int = 7878,
+                settings: Settings | None = None, map_file: Path | None = None):
+    """A ready server (call ``run()``) and its pool (``close()`` it after)."""
+    from .http_server import create
+
+    settings = settings or Settings()
+    _one_line_logging(settings.quiet)
+    pool = Pool(graph, settings.workers, settings.limits)
+    app = App(pool, pages(map_file), host in LOOPBACK_NAMES or host.startswith("127."),
+              settings.quiet)
+    try:
+        server = create(app, host, port, settings)
+    except BaseException:
+        pool.close()
+        raise
+    return server, pool

@@ -12,11 +12,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from .model import Model
+from .files import shipped
 from .namespaces import ACTOR, CITE, PREFIXES, REL, shorten
 from .problems import Problem
 
-SHAPES_FILE = Path(__file__).resolve().parent.parent / "ontology" / "shapes.ttl"
-MAX_QUOTE = 300
+SHAPES_FILE = shipped("ontology") / "shapes.ttl"
+#: how each record of ``texts:`` in the model is targeted in the graph
+TEXT_TARGETS = {"actor": "sh:targetClass gk:Actor", "relation": "sh:targetClass gk:Relation",
+                "citation": "sh:targetClass gk:Citation",
+                "source": "sh:targetClass dcterms:BibliographicResource",
+                "issue": "sh:targetObjectsOf gk:issue"}
 
 _HEADER = """\
 # SHACL shapes for graphkit exports. GENERATED from ontology/model.yaml by `graphkit shapes`;
@@ -43,8 +48,7 @@ gksh:CitationShape a sh:NodeShape ;
     sh:property [ sh:path oa:hasSource ; sh:minCount 1 ; sh:maxCount 1 ;
                   sh:class dcterms:BibliographicResource ] ;
     sh:property [ sh:path ( oa:hasSelector oa:exact ) ; sh:minCount 1 ; sh:maxCount 1 ;
-                  sh:minLength 3 ; sh:maxLength {MAX_QUOTE} ;
-                  sh:message "a citation carries one short verbatim quote (at most {MAX_QUOTE} characters)" ] .
+                  sh:message "a citation carries one short verbatim quote" ] .
 
 gksh:SourceShape a sh:NodeShape ;
     sh:targetClass dcterms:BibliographicResource ;
@@ -105,9 +109,10 @@ def generate_shapes(model: Model) -> str:
             if cf.required or cf.default:
                 parts.insert(1, "sh:minCount 1")
             props.append(parts + [f'sh:name "{name}"'])
+        literal = model.texts["relation"]["literal"]
         for name, prop in kind.literals.items():
             props.append([f"sh:path {shorten(prop)}", "sh:maxCount 1", "sh:nodeKind sh:Literal",
-                          f'sh:name "{name}"'])
+                          _length(literal, name), f'sh:name "{name}"'])
         if kind.issues_property:
             parts = [f"sh:path {shorten(kind.issues_property)}", "sh:class skos:Concept"]
             if kind.issues_min:
@@ -119,8 +124,31 @@ def generate_shapes(model: Model) -> str:
         body = " ;\n".join(f"    sh:property [ {' ; '.join(p)} ]" for p in props)
         blocks.append(f"# {kind.label}: {kind.doc}\ngksh:{name}Shape a sh:NodeShape ;\n"
                       f"    sh:targetClass {shorten(kind.class_iri)} ;\n{body} .\n")
-    return _HEADER + "\n" + prefixes + _STATIC + "\n# --- one shape per relation kind " \
-        "(from ontology/model.yaml) ---\n\n" + "\n".join(blocks)
+    return _HEADER + "\n" + prefixes + _STATIC + _text_shapes(model) + \
+        "\n# --- one shape per relation kind (from ontology/model.yaml) ---\n\n" + \
+        "\n".join(blocks)
+
+
+def _length(spec, name: str) -> str:
+    return (f"sh:minLength {spec.min} ; sh:maxLength {spec.max} ; "
+            f'sh:message "{name}: {spec.min} to {spec.max} characters"')
+
+
+def _text_shapes(model: Model) -> str:
+    """The length of every text, as the model's ``texts:`` declares it."""
+    out = ["\n# --- text lengths (from ontology/model.yaml, texts) ---\n"]
+    for record, target in TEXT_TARGETS.items():
+        props = []
+        for name, spec in model.texts[record].items():
+            if spec.property is None:
+                continue
+            path = " ".join(shorten(p) for p in spec.property)
+            path = f"( {path} )" if len(spec.property) > 1 else path
+            props.append(f"    sh:property [ sh:path {path} ; {_length(spec, name)} ]")
+        shape = "".join(w.capitalize() for w in record.split("-"))
+        out.append(f"gksh:{shape}TextsShape a sh:NodeShape ;\n    {target} ;\n"
+                   + " ;\n".join(props) + " .\n")
+    return "\n".join(out)
 
 
 ENGINES = ("turbo", "pyshacl")

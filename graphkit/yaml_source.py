@@ -60,12 +60,13 @@ Node = Union[Scalar, Sequence, Mapping]
 
 
 def parse_file(path: Path, shown_as: str) -> tuple[Node | None, list[Problem]]:
-    """Parse ``path``; problems name the file as ``shown_as`` (its path as the user sees it)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(shown_as, 0, "file", f"not UTF-8 text ({exc.reason})",
-                              "save the file as UTF-8")]
+    """Parse ``path``; problems name the file as ``shown_as`` (its path as the user sees it).
+    A file that cannot be read (see :mod:`graphkit.safe_read`) is a problem, not an exception."""
+    from .safe_read import read_text
+
+    text, problems = read_text(path, shown_as)
+    if text is None:
+        return None, problems
     return parse_text(text, shown_as)
 
 
@@ -91,6 +92,13 @@ def parse_text(text: str, shown_as: str) -> tuple[Node | None, list[Problem]]:
 
 _SCALAR, _SEQ_START, _MAP_START = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
 _SEQ_END, _MAP_END, _ALIAS = yaml.SequenceEndEvent, yaml.MappingEndEvent, yaml.AliasEvent
+_DOC_START = yaml.DocumentStartEvent
+
+
+def _no_anchor(event, shown_as: str, problems: list[Problem]) -> None:
+    problems.append(Problem(shown_as, event.start_mark.line + 1, "yaml",
+                            f"YAML anchor '&{event.anchor}' not accepted in curated data",
+                            "write each value out where it is used"))
 
 
 def _compose(events, shown_as: str, problems: list[Problem]) -> Node | None:
@@ -98,8 +106,8 @@ def _compose(events, shown_as: str, problems: list[Problem]) -> Node | None:
 
     Written as one flat loop on purpose: it runs once per YAML token (millions on large data).
     """
-    anchors: dict[str, Node] = {}
     root: Node | None = None
+    documents = 0
     stack: list = []  # open collections
     keys: list = []  # per open collection: its pending mapping key (text, line), or None
     parent = None
@@ -110,28 +118,36 @@ def _compose(events, shown_as: str, problems: list[Problem]) -> Node | None:
             node = Scalar(value, event.start_mark.line + 1,
                           event.implicit[0] and value in _NULLS)
             if event.anchor:
-                anchors[event.anchor] = node
+                _no_anchor(event, shown_as, problems)
         elif cls is _MAP_START:
             node = Mapping({}, event.start_mark.line + 1, {})
             if event.anchor:
-                anchors[event.anchor] = node
+                _no_anchor(event, shown_as, problems)
         elif cls is _SEQ_START:
             node = Sequence([], event.start_mark.line + 1)
             if event.anchor:
-                anchors[event.anchor] = node
+                _no_anchor(event, shown_as, problems)
         elif cls is _MAP_END or cls is _SEQ_END:
             stack.pop()
             keys.pop()
             parent = stack[-1] if stack else None
             continue
         elif cls is _ALIAS:
-            node = anchors.get(event.anchor)
-            if node is None:
+            problems.append(Problem(shown_as, event.start_mark.line + 1, "yaml",
+                                    f"YAML alias '*{event.anchor}' not accepted in curated data",
+                                    "write the value out where it is used"))
+            node = Scalar("", event.start_mark.line + 1, True)
+        elif cls is _DOC_START:
+            documents += 1
+            if documents > 1:
                 problems.append(Problem(shown_as, event.start_mark.line + 1, "yaml",
-                                        f"unknown alias '*{event.anchor}'"))
-                node = Scalar("", event.start_mark.line + 1, True)
+                                        "a second YAML document begins here; a file holds one",
+                                        "remove the '---' line, or move what follows to a file "
+                                        "of its own"))
+                break
+            continue
         else:
-            continue  # stream and document events
+            continue  # stream and document ends
         # attach the node to its parent
         if parent is None:
             root = node

@@ -42,6 +42,30 @@ def run(*args: str, cwd: Path = REPO, env: dict | None = None) -> subprocess.Com
                           env=full_env, timeout=120)
 
 
+class Served:
+    """A ``graphkit serve`` process: its /sparql address, and its log (stderr) once stopped."""
+
+    def __init__(self, *args: str, cwd: Path = REPO, log: Path | None = None) -> None:
+        self.log_path = log
+        err = open(log, "w", encoding="utf-8") if log else subprocess.DEVNULL
+        self.proc = subprocess.Popen([str(GRAPHKIT), "serve", "--port", "0", *args], cwd=cwd,
+                                     stdout=subprocess.PIPE, stderr=err, text=True)
+        line = self.proc.stdout.readline()  # printed once the workers hold the graph
+        if "serving" not in line:
+            self.stop()
+            raise AssertionError(f"graphkit serve did not start: {line!r} {self.log()}")
+        self.url = line.split(" at ", 1)[1].split(" ", 1)[0]
+        self.port = int(self.url.rsplit(":", 1)[1].split("/", 1)[0])
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8") if self.log_path else ""
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(15)
+
+
 @pytest.fixture
 def base_data(tmp_path: Path) -> Path:
     return compose_case(tmp_path, None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
 import urllib.error
 import urllib.request
 
@@ -13,7 +12,7 @@ import rdflib
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from conftest import GRAPHKIT, REPO
+from conftest import REPO, Served
 
 COUNT_ARF = ("SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { "
              "?r a org:Membership ; org:organization actor:arf ; org:member ?m }")
@@ -23,17 +22,11 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 @pytest.fixture(scope="module")
 def endpoint():
     """The server on a free port, with a 2 s query limit; stopped after the module."""
-    proc = subprocess.Popen([str(GRAPHKIT), "serve", "--port", "0", "--timeout", "2",
-                             "--quiet"], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    served = Served("--timeout", "2", "--quiet")
     try:
-        line = proc.stdout.readline()  # printed once the workers hold the graph
-        assert "serving" in line, proc.stderr.read() if proc.poll() is not None else line
-        url = line.split(" at ", 1)[1].split(" ", 1)[0]
-        yield url
+        yield served.url
     finally:
-        proc.terminate()
-        proc.wait(10)
+        served.stop()
 
 
 def client(url: str, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper:
@@ -140,15 +133,9 @@ def test_unacceptable_format_gets_406(endpoint) -> None:
 
 def test_result_size_is_bounded(tmp_path) -> None:
     """Past --max-result-mb the answer is refused with 422 and a hint, not cut short."""
-    import threading
-
-    from graphkit.server import make_server
-
-    server, pool = make_server(REPO / "exports" / "graph.nt", port=0, workers=1,
-                               limit=10_000, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    served = Served("--workers", "1", "--max-result-mb", "0.01", "--quiet")
     try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        url = served.url
         with pytest.raises(urllib.error.HTTPError) as info:
             client(url, "SELECT * WHERE { ?s ?p ?o }", JSON).query()
         assert info.value.code == 422
@@ -156,9 +143,7 @@ def test_result_size_is_bounded(tmp_path) -> None:
         small = client(url, "SELECT * WHERE { ?s ?p ?o } LIMIT 3", JSON).query().convert()
         assert len(small["results"]["bindings"]) == 3
     finally:
-        server.shutdown()
-        server.server_close()
-        pool.close()
+        served.stop()
 
 
 def test_the_query_page_runs_a_named_query_in_a_browser(endpoint, browser) -> None:

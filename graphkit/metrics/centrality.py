@@ -67,7 +67,7 @@ def centralities(G: nx.Graph, k: int | None = None, seed: int = 1) -> dict[str, 
         out["betweenness"] = nx.betweenness_centrality(G, k=k, normalized=True,
                                                        weight=distance, seed=seed)
         out["closeness"] = nx.closeness_centrality(G, distance=distance)
-        out["pagerank"] = nx.pagerank(G, weight="weight", tol=1e-10, max_iter=1000) if n else {}
+        out["pagerank"] = fast.pagerank(G, weight="weight")  # networkx's needs scipy
     else:
         out["betweenness"] = fast.betweenness(G, k=k, distance=distance, seed=seed)
         out["closeness"] = fast.closeness(G, distance=distance)

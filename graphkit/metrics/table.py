@@ -47,9 +47,7 @@ def single_metric(G: nx.Graph, name: str, k: int | None = None) -> dict:
         if name == "closeness":
             return (fast.closeness(G, distance) if len(G) >= FAST_FROM
                     else nx.closeness_centrality(G, distance=distance))
-        return centralities(G, k=1)["pagerank"] if len(G) < 3 else (
-            fast.pagerank(G) if len(G) >= FAST_FROM
-            else nx.pagerank(G, weight="weight", tol=1e-10, max_iter=1000))
+        return fast.pagerank(G)
     if name in ("constraint", "effective_size", "efficiency", "hierarchy"):
         return {v: row[name] for v, row in structural_holes(G, weight="weight").items()}
     if name == "cut_point":
