@@ -121,5 +121,14 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
         extra["metrics.csv"] = metrics_csv(result.metric_rows)
         rows = {r["id"]: r for r in result.metric_rows}
         extra["network.html"] = render(map_data(result.dataset, rows)).encode("utf-8")
-    result.written = write_exports(out, result.triples, result.lines, extra=extra)
+    try:
+        result.written = write_exports(out, result.triples, result.lines, extra=extra)
+    except (OSError, RuntimeError) as exc:
+        raise WriteError(f"could not write the exports into {out}: "
+                         f"{getattr(exc, 'strerror', None) or exc}") from None
     return result
+
+
+class WriteError(Exception):
+    """The exports could not be written (a full disk, a folder without permission...); the
+    previous exports are unchanged."""

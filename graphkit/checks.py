@@ -73,6 +73,7 @@ def check_dataset(ds: Dataset) -> list[Problem]:
     involved: set[str] = set()
     matchers: dict[str, NameMatcher] = {}
     for rel in ds.relations:
+        unresolved = False
         kind = ds.model.relations[rel.kind]
         ids: dict[str, list[str]] = {}
         for role, refs in rel.roles.items():
@@ -81,9 +82,11 @@ def check_dataset(ds: Dataset) -> list[Problem]:
             for ref in refs:
                 found = _resolve(actors, ref, role, rel.path, problems)
                 if found is None:
+                    unresolved = True
                     continue
                 actor = ds.actors[found]
-                if spec.types and actor.type not in spec.types:
+                if spec.types and actor.type in ds.model.actor_types and \
+                        actor.type not in spec.types:
                     problems.append(Problem(
                         rel.path, ref.line, role,
                         f"'{found}' is a {ds.model.actor_types[actor.type].label} "
@@ -118,7 +121,9 @@ def check_dataset(ds: Dataset) -> list[Problem]:
                       if iri != _default(ds, rel.kind, name)]
         key = relation_key(rel.kind, [ids[r] for r in kind.roles], qualifiers,
                            rel.start.text if rel.start else "", rel.key)
-        if key in seen_keys:
+        if unresolved:
+            pass  # its key is incomplete: comparing it with others would mislead
+        elif key in seen_keys:
             path, line = seen_keys[key]
             problems.append(Problem(rel.path, rel.line, "type",
                                     f"same {kind.label} as {path}:{line} (same participants, "

@@ -83,12 +83,14 @@ def build(data: Path, out: Path, shacl: bool | None, metrics: bool) -> None:
     from .build import build as run
 
     started = time.perf_counter()
+    from .build import WriteError
+
     try:
         result = run(data, out, str(data), shacl=shacl, progress=_progress(data),
                      metrics=metrics)
-    except (OSError, RuntimeError) as exc:
-        click.secho(f"graphkit build: could not write the exports: {exc}; "
-                    f"the files in {out} are unchanged.", fg="red", err=True)
+    except WriteError as exc:
+        click.secho(f"graphkit build: {exc}; the files in {out} are unchanged.", fg="red",
+                    err=True)
         sys.exit(1)
     finish(result)
     s = result.summary()

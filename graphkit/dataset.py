@@ -72,10 +72,13 @@ def load_dataset(root: Path, shown_as: str | None = None,
         return os.path.join(shown, path.relative_to(root).as_posix()) if shown else str(path)
 
     problems: list[Problem] = []
+    lost: list[str] = []  # files or folders whose records could not be read
     registry = root / "sources.yaml"
     if registry.exists() or registry.is_symlink():
         node, found = parse_file(registry, show(registry))
         problems += found
+        if node is None and found:
+            lost.append(show(registry))
         folder, shown_folder = _read_registry(node, show(registry), root, ds, problems)
         ds.documents = Documents(folder, shown_folder)
     else:
@@ -83,7 +86,7 @@ def load_dataset(root: Path, shown_as: str | None = None,
                                 "create sources.yaml listing each document once"))
     issues_file = root / "issues.yaml"
     if issues_file.exists() or issues_file.is_symlink():
-        for node in _records(issues_file, show(issues_file), problems):
+        for node in _records(issues_file, show(issues_file), problems, lost):
             issue = records.read_issue(node, show(issues_file), model, problems)
             if issue and issue.id:
                 _keep_first(ds.issues, issue.id, issue, "issue", problems)
@@ -92,11 +95,12 @@ def load_dataset(root: Path, shown_as: str | None = None,
         found, faults = yaml_files(root / kind, show(root / kind))
         files += [(kind, p) for p in found]
         problems += faults
+        lost += [p.path for p in faults if p.severity == "error"]
     if not files and not problems:
         problems.append(Problem(shown, 0, "", "no actors/*.yaml or relations/*.yaml files"))
     for kind, path in (progress(files) if progress else files):
         shown_path = show(path)
-        for node in _records(path, shown_path, problems):
+        for node in _records(path, shown_path, problems, lost):
             if kind == "actors":
                 actor = records.read_actor(node, shown_path, model, problems)
                 if actor and actor.id:
@@ -106,16 +110,25 @@ def load_dataset(root: Path, shown_as: str | None = None,
                 if relation:
                     ds.relations.append(relation)
     report.extend(problems)
+    if lost:  # the records are incomplete: references into them would all look broken
+        report.add(Problem(shown, 0, "", f"{len(lost)} file(s) or folder(s) could not be read "
+                                         "as records: references between records were not "
+                                         "checked", "fix the problems above and validate again",
+                           severity="warning"))
+        return ds, report
     report.extend(check_dataset(ds))
     return ds, report
 
 
-def _records(path: Path, shown: str, problems: list[Problem]) -> list[Node]:
+def _records(path: Path, shown: str, problems: list[Problem], lost: list[str]) -> list[Node]:
     root, found = parse_file(path, shown)
     problems.extend(found)
     if root is None:
+        if any(p.severity == "error" for p in found):
+            lost.append(shown)  # unreadable, or not YAML: its records are missing
         return []
     if not isinstance(root, Sequence):
+        lost.append(shown)
         problems.append(Problem(shown, root.line, "", "expected a list of records",
                                 "start each record with '- '"))
         return []

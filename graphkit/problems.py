@@ -59,24 +59,24 @@ class Report:
 
 
 def capped(problems: list[Problem], per_file: int | None) -> list[str]:
-    """The problems as lines, at most ``per_file`` of them per file, then a count of the rest.
+    """The problems as lines, at most ``per_file`` of them per file, each file's shown lines
+    followed by a count of the rest.
 
     >>> ps = [Problem("a.yaml", i, "id", "bad") for i in range(1, 5)]
     >>> capped(ps, 2)
     ['a.yaml:1: id: bad', 'a.yaml:2: id: bad', 'a.yaml: ... and 2 more errors in this file']
     """
+    from itertools import groupby
+
     out: list[str] = []
-    shown: dict[str, int] = {}
-    hidden: dict[str, int] = {}
-    for p in problems:
-        if per_file is not None and shown.get(p.path, 0) >= per_file:
-            hidden[p.path] = hidden.get(p.path, 0) + 1
-            continue
-        shown[p.path] = shown.get(p.path, 0) + 1
-        out.append(str(p))
-    for path, n in hidden.items():
-        what = problems[0].severity + ("s" if n != 1 else "")
-        out.append(f"{path}: ... and {n} more {what} in this file")
+    for path, group in groupby(problems, key=lambda p: p.path):
+        found = list(group)
+        shown = found if per_file is None else found[:per_file]
+        out += [str(p) for p in shown]
+        rest = len(found) - len(shown)
+        if rest:
+            what = found[0].severity + ("s" if rest != 1 else "")
+            out.append(f"{path}: ... and {rest} more {what} in this file")
     return out
 
 

@@ -351,7 +351,7 @@ def read_source(node: Node, path: str, model: Model, problems: list[Problem]) ->
                  [r.text for r in f.texts("authors")], f.text("publisher", True, "RSIS"),
                  f.date("date"), f.text("url"), f.text("file"), f.text("note"), path, m.line,
                  m.key_lines)
-    if src.url:
+    if src.url and not any(p.field == "url" and p.line == f.line("url") for p in problems):
         why = iri_problem(src.url)
         if why:
             f.problem("url", f"'{_printable(src.url)}' {why}",

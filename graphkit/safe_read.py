@@ -25,16 +25,15 @@ _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a de
 
 def _fault(path: Path, shown: str, exc: OSError, what: str = "file") -> Problem:
     if exc.errno == errno.ELOOP:
-        return Problem(shown, 0, "", "symbolic link loop", "point the link at a real file")
+        return Problem(shown, 0, "file", "symbolic link loop", "point the link at a real file")
     if exc.errno == errno.ENOENT and path.is_symlink():
-        return Problem(shown, 0, "", f"broken symbolic link: it points to "
+        return Problem(shown, 0, "file", f"broken symbolic link: it points to "
                                      f"'{os.readlink(path)}', which does not exist",
                        "fix or remove the link")
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return Problem(shown, 0, "", f"cannot read the {what}: permission denied",
-                       "check its permissions (chmod u+r" + ("x" if what == "folder" else "")
-                       + ")")
-    return Problem(shown, 0, "", f"cannot read the {what}: {exc.strerror or exc}")
+        return Problem(shown, 0, "file", f"cannot read the {what}: permission denied",
+                       "check its permissions: chmod u+r" + ("x" if what == "folder" else ""))
+    return Problem(shown, 0, "file", f"cannot read the {what}: {exc.strerror or exc}")
 
 
 def read_text(path: Path, shown: str,
@@ -45,14 +44,14 @@ def read_text(path: Path, shown: str,
     except OSError as exc:
         return None, [_fault(path, shown, exc)]
     if stat.S_ISDIR(info.st_mode):
-        return None, [Problem(shown, 0, "", "is a folder, not a file",
+        return None, [Problem(shown, 0, "file", "is a folder, not a file",
                               "rename it, or move it out of the data folder")]
     if not stat.S_ISREG(info.st_mode):
         kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
-        return None, [Problem(shown, 0, "", f"is {kind}, not a regular file",
+        return None, [Problem(shown, 0, "file", f"is {kind}, not a regular file",
                               "replace it with the file itself")]
     if info.st_size > limit:
-        return None, [Problem(shown, 0, "", f"is {info.st_size:,} bytes; at most {limit:,} "
+        return None, [Problem(shown, 0, "file", f"is {info.st_size:,} bytes; at most {limit:,} "
                                             "are read", "split it into several files")]
     try:
         with open(path, "rb") as f:
@@ -63,7 +62,7 @@ def read_text(path: Path, shown: str,
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        return None, [Problem(shown, line, "", f"not UTF-8 text (byte {exc.start}: "
+        return None, [Problem(shown, line, "file", f"not UTF-8 text (byte {exc.start}: "
                                                f"{exc.reason})", "save the file as UTF-8")]
 
 
@@ -76,7 +75,7 @@ def yaml_files(folder: Path, shown: str) -> tuple[list[Path], list[Problem]]:
         return [], []
     except OSError as exc:
         return [], [_fault(folder, shown, exc, "folder")]
-    problems = [Problem(os.path.join(shown, n), 0, "", "not read: graphkit reads *.yaml files",
+    problems = [Problem(os.path.join(shown, n), 0, "file", "not read: graphkit reads *.yaml files",
                         f"rename it to {n[:-4]}.yaml", severity="warning")
                 for n in names if n.endswith(".yml")]
     return [folder / n for n in names if n.endswith(".yaml")], problems

@@ -50,4 +50,4 @@ def test_show_card_lists_relations_with_dates_and_sources() -> None:
 def test_show_unknown_actor_suggests_the_closest() -> None:
     result = run("show", "cscp")
     assert result.returncode == 1
-    assert result.stderr.strip() == "graphkit show: no actor named 'cscp' (did you mean 'cscap'?)"
+    assert result.stderr.strip() == "graphkit: no actor named 'cscp' (did you mean 'cscap'?)"

@@ -20,7 +20,9 @@ class Page:
     def __init__(self, browser, path: Path, width: int = 1600, height: int = 1000):
         self.outside: list[str] = []
         self.errors: list[str] = []
+        self.dialogs: list[str] = []  # alert(), confirm(): a script that should never run
         self.page = browser.new_page(viewport={"width": width, "height": height})
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.route("**/*", self._route)
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error"
                      else None)
@@ -212,3 +214,67 @@ def test_large_map_starts_from_computed_positions_and_settles(browser, tmp_path)
         assert p.js("graphkitMap.network.layoutEngine.options.improvedLayout") is False
     finally:
         p.close()
+
+
+PAYLOADS = ["<!--<script>", "</script><script>alert(1)</script>", "<img src=x onerror=alert(2)>",
+            "\"><svg onload=alert(3)>", "${alert(4)}", "{{7*7}}", "'; alert(5); //",
+            "line\u2028separator", "<![CDATA[", "]]>"]
+
+
+def test_curated_text_cannot_break_or_script_the_map(browser, tmp_path) -> None:
+    """Classic HTML and script payloads in every text a curator writes: the map still loads and
+    draws every actor, runs none of them, and shows each as plain text."""
+    from conftest import compose_case
+
+    data = compose_case(tmp_path, None)
+    p = " ".join(PAYLOADS)
+    (data / "actors" / "payloads.yaml").write_text(f"""\
+- id: eas
+  name: 'East Asia Summit {p.replace("'", "''")}'
+  type: forum
+  aliases: {json_list(PAYLOADS)}
+  description: '{p.replace("'", "''")}'
+  note: '{p.replace("'", "''")}'
+""", encoding="utf-8")
+    (data / "relations" / "payloads.yaml").write_text(f"""\
+- type: mediation
+  mediator: eas
+  parties: [dprk, rok]
+  issues: [inter-korean-peace-process]
+  place: '{p.replace("'", "''")}'
+  outcome: '{p.replace("'", "''")}'
+  description: '{p.replace("'", "''")}'
+  note: '{p.replace("'", "''")}'
+  sources:
+    - source: public-page
+      quote: 'The East Asia Summit mediates. {p.replace("'", "''")}'
+      note: '{p.replace("'", "''")}'
+""", encoding="utf-8")
+    registry = (data / "sources.yaml").read_text(encoding="utf-8")
+    (data / "sources.yaml").write_text(registry.replace(
+        "title: A public page", f"title: 'A public page {p.replace(chr(39), chr(39) * 2)}'"),
+        encoding="utf-8")
+    out = tmp_path / "payloads.html"
+    result = run("view", "--data", str(data), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    page = Page(browser, out)
+    try:
+        assert page.errors == [] and page.outside == []
+        assert page.drawn()[0] == 7
+        page.page.fill("#search", "East Asia Summit")
+        page.page.press("#search", "Enter")
+        shown = page.page.inner_text("#details")
+        assert "East Asia Summit <!--<script>" in shown
+        assert "<img src=x onerror=alert(2)>" in shown
+        assert page.js("document.querySelectorAll('#details img, #details svg, "
+                       "#details script').length") == 0
+        page.page.hover("#details")
+        assert page.dialogs == []
+    finally:
+        page.close()
+
+
+def json_list(items: list[str]) -> str:
+    import json
+
+    return json.dumps(items, ensure_ascii=False)

@@ -146,11 +146,10 @@ def test_evolution_writes_csv_and_plots(g, tmp_path) -> None:
     assert [r["year"] for r in rows] == [str(y) for y in range(1990, 2001)]
     expected = dict(yearly(g, "actors", "degree", 1990, 2000))
     for r in rows:
-        want = expected[int(r["year"])].get("arf")
-        assert (r["arf"] == "") if want is None else float(r["arf"]) == pytest.approx(want,
-                                                                                     abs=1e-6)
-    assert rows[0]["timor-leste"] == ""  # all its relations are dated: it joined the UN in 2002
-    assert rows[-1]["timor-leste"] == ""
+        for actor in ("asean", "cscap", "arf", "timor-leste"):
+            want = expected[int(r["year"])].get(actor)
+            assert (r[actor] == "") if want is None else \
+                float(r[actor]) == pytest.approx(want, abs=1e-6)
     assert (tmp_path / "evo.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = (tmp_path / "evo.svg").read_bytes()
     assert b"<svg" in svg
