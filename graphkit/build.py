@@ -30,7 +30,8 @@ class BuildResult:
     triples: list = field(default_factory=list)  # unique tuples in N-Triples order
     lines: list[str] = field(default_factory=list)  # their N-Triples lines, sorted
     notes: list[str] = field(default_factory=list)  # what the run chose to skip, and why
-    metric_rows: list[dict] = field(default_factory=list)  # graphkit.metrics.table rows
+    metric_rows: list[dict] = field(default_factory=list)  # graphkit.metrics.registry rows
+    graph: object = None  # the graphkit.facts.Graph the measures ran on
     written: list[Path] = field(default_factory=list)
 
     @property
@@ -86,15 +87,19 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
 
 
 def _metrics(result: BuildResult, triples: list) -> list:
-    """Measure the whole graph of the present and return the measures as triples."""
+    """Measure the actors' view of the present and return the measures as triples."""
+    from .facts import graph_of
     from .metrics.publish import metric_triples
-    from .metrics.table import metric_table
-    from .views import make_view, relations_from_triples
+    from .metrics.registry import Context, metric_table
+    from .views import make_view
 
-    view = make_view(relations_from_triples(triples, result.dataset.model), "actors", "present")
+    g = graph_of(result.dataset)
+    result.graph = g
+    view = make_view(g, "actors", "present")
     if view.graph.number_of_nodes() == 0:
         return []
-    rows, meta = metric_table(view.graph)
+    groups = {n: d["asean"] for n, d in view.graph.nodes(data=True)}
+    rows, meta = metric_table(view.graph, Context(groups=groups, grouping="asean"))
     result.metric_rows = rows
     if meta["betweenness"] != "exact":
         result.notes.append(f"metrics: betweenness {meta['betweenness']}")
@@ -120,7 +125,7 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
 
         extra["metrics.csv"] = metrics_csv(result.metric_rows)
         rows = {r["id"]: r for r in result.metric_rows}
-        extra["network.html"] = render(map_data(result.dataset, rows)).encode("utf-8")
+        extra["network.html"] = render(map_data(result.graph, rows)).encode("utf-8")
     try:
         result.written = write_exports(out, result.triples, result.lines, extra=extra)
     except (OSError, RuntimeError) as exc:

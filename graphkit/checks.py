@@ -1,61 +1,19 @@
 """Checks across records: references, participant types, cardinality, dates, duplicates, quotes.
 
 Each check returns problems rather than raising; :func:`check_dataset` runs them all and fills the
-dataset's resolved participants, issues and relation keys.
+dataset's facts (:class:`graphkit.facts.Fact`: each relation with its participants resolved).
 """
 
 from __future__ import annotations
 
 from .citation_checks import NameMatcher, address_like
 from .dataset import Dataset
+from .facts import make_fact
 from .files import installed_copy
 from .ids import relation_key
+from .names import Names
 from .problems import Problem, did_you_mean
 from .records import Citation, Ref
-
-
-class Names:
-    """Finds an actor (or issue) by id, name or alias, case-insensitively.
-
-    >>> n = Names(); n.add("dprk", ["DPRK", "North Korea", "Pyongyang"])
-    []
-    >>> n.find("north korea"), n.find("pyongyang"), n.find("dprk")
-    ('dprk', 'dprk', 'dprk')
-    """
-
-    def __init__(self) -> None:
-        self.ids: dict[str, str] = {}
-        self._hints: dict[str, str] = {}  # one did-you-mean search per distinct name
-
-    def add(self, key: str, names: list[str]) -> list[tuple[str, str]]:
-        """Index ``key`` under its names; returns (name, other id) for names already taken."""
-        clashes = []
-        for name in [key] + names:
-            folded = name.casefold()
-            other = self.ids.get(folded)
-            if other is not None and other != key:
-                clashes.append((name, other))
-            else:
-                self.ids[folded] = key
-        return clashes
-
-    def find(self, text: str) -> str | None:
-        return self.ids.get(text.casefold())
-
-    def hint(self, text: str) -> str:
-        folded = text.casefold()
-        if folded not in self._hints:
-            self._hints[folded] = self._hint(folded)
-        return self._hints[folded]
-
-    def _hint(self, text: str) -> str:
-        close = did_you_mean(text, self.ids)
-        if not close:
-            return ""
-        # name the ids behind the closest names, e.g. did you mean 'cscap'?
-        names = [c.strip("'") for c in close[len("did you mean "):-1].split(" or ")]
-        ids = sorted({self.ids[n] for n in names})
-        return "did you mean " + " or ".join(f"'{i}'" for i in ids) + "?"
 
 
 def check_dataset(ds: Dataset) -> list[Problem]:
@@ -64,7 +22,7 @@ def check_dataset(ds: Dataset) -> list[Problem]:
     issues = Names()
     for issue in ds.issues.values():
         issues.add(issue.id, [issue.label] + issue.aliases)
-    _check_countries(ds, actors, problems)
+    _check_actor_references(ds, actors, problems)
     _check_registry(ds, problems)
     cited: set[str] = set()
     for actor in ds.actors.values():
@@ -132,9 +90,7 @@ def check_dataset(ds: Dataset) -> list[Problem]:
                                     "keep both"))
         else:
             seen_keys[key] = (rel.path, rel.line)
-        ds.participants.append(ids)
-        ds.issue_ids.append(issue_ids)
-        ds.keys.append(key)
+        ds.facts.append(make_fact(ds.model, rel, ids, issue_ids, key))
     _check_part_of_cycles(ds, problems)
     for sid, src in ds.sources.items():
         if sid not in cited:
@@ -157,9 +113,10 @@ def check_dataset(ds: Dataset) -> list[Problem]:
 def _check_part_of_cycles(ds: Dataset, problems: list[Problem]) -> None:
     """A body cannot be, through a chain of part-of relations, part of itself."""
     edges: dict[str, list] = {}
-    for rel, ids in zip(ds.relations, ds.participants):
-        if rel.kind == "part-of" and ids.get("part") and ids.get("whole"):
-            edges.setdefault(ids["part"][0], []).append((ids["whole"][0], rel))
+    for fact in ds.facts:
+        ids = fact.participants
+        if fact.kind == "part-of" and ids.get("part") and ids.get("whole"):
+            edges.setdefault(ids["part"][0], []).append((ids["whole"][0], fact.record))
     state: dict[str, int] = {}  # 1: on the current path, 2: explored
     for start in sorted(edges):
         if start in state:
@@ -205,16 +162,26 @@ def _resolve(names: Names, ref: Ref, role: str, path: str,
     return found
 
 
-def _check_countries(ds: Dataset, names: Names, problems: list[Problem]) -> None:
+def _check_actor_references(ds: Dataset, names: Names, problems: list[Problem]) -> None:
+    """Each actor field that names another actor (``country``...) names one of the declared
+    types; the resolved ids replace the references (``country`` also fills ``ds.countries``)."""
+    refs = {n: f for n, f in ds.model.actor_fields.items() if f.actor_types is not None}
     for actor in ds.actors.values():
-        if actor.country is None:
-            continue
-        found = _resolve(names, actor.country, "country", actor.path, problems)
-        if found is not None and ds.actors[found].type != "state":
-            problems.append(Problem(actor.path, actor.country.line, "country",
-                                    f"'{found}' is not a state"))
-        elif found is not None:
-            ds.countries[actor.id] = found
+        for name, spec in refs.items():
+            ref = actor.fields.get(name)
+            if not isinstance(ref, Ref):
+                continue
+            found = _resolve(names, ref, name, actor.path, problems)
+            if found is None:
+                continue
+            if ds.actors[found].type not in spec.actor_types:
+                wanted = " or ".join(sorted(spec.actor_types))
+                problems.append(Problem(actor.path, ref.line, name,
+                                        f"'{found}' is not a {wanted}"))
+                continue
+            actor.fields[name] = found
+            if name == "country":
+                ds.countries[actor.id] = found
 
 
 def _check_naming(ds: Dataset, citations: list[Citation], ids: dict[str, list[str]], path: str,

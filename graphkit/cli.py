@@ -110,27 +110,39 @@ def build(data: Path, out: Path, shacl: bool | None, metrics: bool) -> None:
 @main.command()
 @click.argument("actor")
 @data_option
-def show(actor: str, data: Path) -> None:
-    """Show ACTOR's card: names, type, and every relation with dates and sources.
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def show(actor: str, data: Path, fmt: str) -> None:
+    """Show ACTOR's card: names, type, and every relation with its id, the file and line it
+    is curated at, its dates and sources.
 
     \b
-    ACTOR is an id, a name or an alias, in any case.
+    ACTOR is an id, a name or an alias, in any case. A relation's id is what
+    'graphkit query sources-of -p relation=ID' takes.
     Examples:
       graphkit show dprk
       graphkit show "North Korea"
-      graphkit show Pyongyang
+      graphkit show Pyongyang --format json
     """
-    from .card import find_actor, render_card
+    import json
+
+    from .card import card_data, render_card
     from .dataset import load_dataset
+    from .facts import graph_of
 
     ds, report = load_dataset(data, str(data))
-    found, hint = find_actor(ds, actor)
+    g = graph_of(ds)
+    found, hint = g.find(actor)
     if found is None:
         no_actor(actor, hint)
     if not report.ok:
         click.secho(f"warning: the data has {len(report.errors)} errors; "
                     "run 'graphkit validate'", fg="yellow", err=True)
-    click.echo(render_card(ds, found))
+    if fmt == "json":
+        click.echo(json.dumps(card_data(g, found), ensure_ascii=False, indent=1))
+        return
+    where = {a.id: f"{a.path}:{a.line}" for a in ds.actors.values()}
+    click.echo(render_card(g, found, where))
 
 
 @main.command()

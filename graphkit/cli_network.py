@@ -1,5 +1,7 @@
-"""The network commands: metrics, bridges, brokers, evolution, export. They register on the
-``graphkit`` group defined in :mod:`graphkit.cli`."""
+"""The network commands: metrics, bridges, brokers, cuts, groups, balance, changes, diff,
+evolution, export, view. Each parses its options, calls the library and prints; the filters
+every one of them takes are defined once (:func:`network_options`) and applied in one place
+(:class:`graphkit.filters.Filter`)."""
 
 from __future__ import annotations
 
@@ -9,131 +11,214 @@ from pathlib import Path
 
 import click
 
-from .cli_options import data_option, no_actor
+from .cli_options import data_option, fail, no_actor
 
-VIEW_HELP = ("actors (every relation between states, organisations and people, undirected), "
-             "all (with agreements, policies, events, publications), directed, membership, "
-             "states, forums, influence, affiliation")
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+                      default="table", show_default=True)
 
 
-def graph_options(f):
-    """--data / --graph, --view and --as-of, shared by every network command."""
-    from .views import VIEWS
+def _views_help() -> str:
+    from .model import load_model
 
-    f = click.option("--as-of", "as_of", default="present", show_default=True,
-                     help="A date (YYYY, YYYY-MM, YYYY-MM-DD: the graph as it stood on it), "
-                          "'present' (relations with no end date) or 'all'.")(f)
-    f = click.option("--view", type=click.Choice(VIEWS), default="actors", show_default=True,
-                     help=VIEW_HELP)(f)
+    return "; ".join(f"{name}: {v.doc}" for name, v in load_model().views.items())
+
+
+def _groupings() -> list[str]:
+    from .model import load_model
+
+    return list(load_model().groupings)
+
+
+def filter_options(as_of_default: str = "present"):
+    """--as-of, --tracks, --relations, --exclude-relations, --drop-undated, --min-confidence."""
+    def decorate(f):
+        for opt in reversed([
+            click.option("--as-of", "as_of", default=as_of_default, show_default=True,
+                         help="A date (YYYY, YYYY-MM, YYYY-MM-DD: the graph as it stood on it), "
+                              "'present' (relations with no end date) or 'all'."),
+            click.option("--tracks", default="", metavar="1,1.5,2",
+                         help="Only relations through these tracks (a relation's own track, "
+                              "else the highest of its actors')."),
+            click.option("--relations", "kinds", default="", metavar="KINDS",
+                         help="Only these relation kinds (comma-separated)."),
+            click.option("--exclude-relations", "exclude", default="", metavar="KINDS",
+                         help="Leave these relation kinds out (comma-separated)."),
+            click.option("--drop-undated", is_flag=True,
+                         help="Leave out relations with no date (by default they count at "
+                              "every date)."),
+            click.option("--min-confidence", default="medium", show_default=True,
+                         type=click.Choice(["low", "medium", "high"]),
+                         help="Leave out relations less certain than this (low: keep the "
+                              "claims the public record contradicts)."),
+        ]):
+            f = opt(f)
+        return f
+    return decorate
+
+
+def network_options(f):
+    """--data / --graph, --view and the filters, shared by the network commands."""
+    f = filter_options()(f)
+    f = click.option("--view", default="actors", show_default=True, metavar="VIEW",
+                     help="The network view (see 'graphkit views').")(f)
     f = click.option("--graph", "graph_file", type=click.Path(dir_okay=False, exists=True,
                                                                path_type=Path),
                      help="Analyse an exported graph (.ttl, .nt, .jsonld) instead of --data.")(f)
     return data_option(f)
 
 
+def make_filter(model, as_of, tracks, kinds, exclude, drop_undated, min_confidence):
+    from .dates import DateError
+    from .filters import Filter, FilterError
+
+    try:
+        return Filter.parse(model, as_of, tracks, kinds, exclude, drop_undated, min_confidence)
+    except DateError as exc:
+        raise click.BadParameter(f"{exc}; write YYYY, YYYY-MM, YYYY-MM-DD, 'present' or 'all'",
+                                 param_hint="--as-of") from None
+    except FilterError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 def checked(data: Path, metrics: bool = False):
-    """The data folder checked and turned into triples (no SHACL); on errors, print them all
-    and exit 1."""
+    """The data folder checked (no SHACL); on errors, print them all and exit 1."""
     from .build import check
+    from .cli_options import finish
 
     result = check(data, str(data), shacl=False, metrics=metrics)
     if not result.ok:
-        for p in result.report.errors:
-            click.echo(str(p), err=True)
-        click.secho(f"{len(result.report.errors)} errors in {data}; run 'graphkit validate'",
-                    fg="red", err=True)
-        sys.exit(1)
+        finish(result)
     return result
 
 
 def load(data: Path, graph_file: Path | None):
-    """The graph's relations and actors, from an export file or from the data folder."""
-    from .views import graph_from_file, relations_from_triples
+    """The graph, from an export file or from the data folder."""
+    from .facts import graph_of
+    from .rdf_read import from_file
 
     if graph_file is not None:
-        return graph_from_file(graph_file)
-    result = checked(data)
-    return relations_from_triples(result.triples, result.dataset.model)
+        try:
+            return from_file(graph_file)
+        except (ValueError, SyntaxError, OSError) as exc:
+            fail(f"cannot read {graph_file}: {exc}")
+    return graph_of(checked(data).dataset)
 
 
-def view_of(g, view: str, as_of: str):
-    from .dates import DateError
+def view_of(g, view: str, flt):
     from .views import make_view
 
-    try:
-        v = make_view(g, view, as_of)
-    except DateError as exc:
-        raise click.BadParameter(f"{exc}; write YYYY, YYYY-MM, YYYY-MM-DD, 'present' or 'all'",
-                                 param_hint="--as-of") from None
+    if view not in g.model.views:
+        raise click.BadParameter(f"unknown view '{view}'; one of: {', '.join(g.model.views)}",
+                                 param_hint="--view")
+    v = make_view(g, view, flt)
     for note in v.notes:
         click.echo(f"note: {note}", err=True)
     return v
 
 
 def actor(g, text: str) -> str:
-    from .views import find
-
-    found, hint = find(g, text)
+    found, hint = g.find(text)
     if found is None:
         no_actor(text, hint)
     return found
 
 
-FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
-                      default="table", show_default=True)
+def in_view(v, who: str, g) -> None:
+    if who not in v.graph:
+        fail(f"{g.label(who)} ('{who}') is not in the {v.name} view as of {v.as_of} with "
+             "these filters")
+
+
+def graph_and_view(data, graph_file, view, as_of, tracks, kinds, exclude, drop_undated,
+                   min_confidence):
+    g = load(data, graph_file)
+    flt = make_filter(g.model, as_of, tracks, kinds, exclude, drop_undated, min_confidence)
+    return g, flt, view_of(g, view, flt)
+
+
+def assignments(g, groups: str, as_of, groups_file: Path | None) -> dict:
+    """Every actor's group and rule under ``groups`` (with ``groups_file``'s overrides)."""
+    from .groups import GroupsFileError, assign, read_override
+
+    if groups not in g.model.groupings:
+        raise click.BadParameter(f"unknown grouping '{groups}'; one of: "
+                                 f"{', '.join(g.model.groupings)}", param_hint="--groups")
+    override = None
+    if groups_file is not None:
+        try:
+            override = read_override(groups_file, g)
+        except GroupsFileError as exc:
+            for p in exc.problems:
+                click.echo(str(p), err=True)
+            fail(f"{len(exc.problems)} problems in {groups_file}")
+    try:
+        return assign(g, groups, as_of, override)
+    except ValueError as exc:
+        fail(str(exc))
 
 
 @click.command()
-@graph_options
-@click.option("--groups", type=click.Choice(["asean", "track", "type", "country"]),
-              default="asean", show_default=True,
-              help="Node attribute whose values are the groups of Gould-Fernandez brokerage "
-                   "(directed views).")
+@network_options
+@click.option("--groups", default="asean", show_default=True, metavar="GROUPING",
+              help="The groups of Gould-Fernandez brokerage on directed views "
+                   "('graphkit groups' lists them).")
+@click.option("--groups-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A CSV of 'actor,group' rows that override the grouping.")
 @click.option("--top", type=int, default=0, help="Only the first N rows.")
 @click.option("--sort", default="betweenness", show_default=True, help="Column to sort by.")
 @click.option("--pivots", type=int, default=None,
               help="Estimate betweenness from this many pivot sources (default: exact up to "
-                   "20,000 nodes).")
+                   "20,000 actors).")
 @FORMAT
-def metrics(data, graph_file, view, as_of, groups, top, sort, pivots, fmt) -> None:
+def metrics(data, graph_file, view, as_of, tracks, kinds, exclude, drop_undated,
+            min_confidence, groups, groups_file, top, sort, pivots, fmt) -> None:
     """Centrality, structural holes, brokerage, cut points and communities, one row per actor.
 
     \b
     Examples:
       graphkit metrics --top 15
+      graphkit metrics --tracks 2 --top 10
       graphkit metrics --view directed --groups asean --sort liaison_ratio --top 10
       graphkit metrics --view states --as-of 2005 --format csv > states-2005.csv
     """
-    from .metrics.table import metric_table
+    from .metrics.registry import Context, measures, metric_table
     from .tables import render
 
-    v = view_of(load(data, graph_file), view, as_of)
+    g, flt, v = graph_and_view(data, graph_file, view, as_of, tracks, kinds, exclude,
+                               drop_undated, min_confidence)
+    directed = v.graph.is_directed()
+    known = ["id", "label", "type", "group"] + [m.name for m in measures(directed)]
+    if sort not in known:
+        raise click.BadParameter(f"'{sort}' is not a column of this view; one of: "
+                                 f"{', '.join(known)}", param_hint="--sort")
     if v.graph.number_of_nodes() == 0:
-        click.echo("no actors in this view at that date", err=True)
-        return
-    rows, meta = metric_table(v.graph, groups=groups, k=pivots, sort=sort)
+        fail("no actors in this view at that date with these filters")
+    group_of = None
+    if directed:
+        found = assignments(g, groups, flt.as_of, groups_file)
+        group_of = {n: found[n].group if n in found else "" for n in v.graph}
+    rows, meta = metric_table(v.graph, Context(pivots=pivots, groups=group_of,
+                                               grouping=groups), sort=sort)
     click.echo(f"view {v.name} as of {v.as_of}: {meta['nodes']} actors, {meta['edges']} ties; "
-               f"betweenness {meta['betweenness']}; modularity {meta['modularity']:.3f}",
-               err=True)
+               f"betweenness {meta['betweenness']}; modularity {meta['modularity']:.3f}"
+               + (f"; groups: {groups}" if directed else ""), err=True)
+    for role, why in sorted(meta.get("undefined", {}).items()):
+        click.echo(f"note: {role}_ratio is blank: {why}", err=True)
     rows = rows[:top] if top else rows
     columns = None
     if fmt == "table":
-        columns = [c for c in ("id", "type", "group", "degree", "betweenness", "closeness",
-                               "pagerank", "constraint", "effective_size", "efficiency",
-                               "hierarchy", "cut_point", "community") if c in rows[0]]
-        if v.graph.is_directed():
-            from .metrics import ROLES
-
-            columns += [f"{r}_ratio" for r in ROLES]
+        columns = ["id", "type"] + (["group"] if directed else []) + [
+            m.name for m in measures(directed) if m.shown]
     click.echo(render(rows, fmt, columns))
 
 
 @click.command()
 @click.argument("name")
-@graph_options
+@network_options
 @click.option("--top", type=int, default=20, show_default=True, help="At most N pairs (0: all).")
 @FORMAT
-def bridges(name, data, graph_file, view, as_of, top, fmt) -> None:
+def bridges(name, data, graph_file, view, as_of, tracks, kinds, exclude, drop_undated,
+            min_confidence, top, fmt) -> None:
     """The pairs whose shortest paths run through NAME, most dependent first.
 
     \b
@@ -141,109 +226,370 @@ def bridges(name, data, graph_file, view, as_of, top, fmt) -> None:
     distance_without: their distance once NAME is removed (inf: NAME is their only link).
     Examples:
       graphkit bridges ASEAN
-      graphkit bridges cscap --view directed --as-of 2000
+      graphkit bridges cscap --tracks 2 --as-of 2000
     """
-    from .metrics import who_bridges
+    from .metrics.bridging import cut_off_by, who_bridges
     from .tables import render
 
-    g = load(data, graph_file)
-    v = view_of(g, view, as_of)
+    g, flt, v = graph_and_view(data, graph_file, view, as_of, tracks, kinds, exclude,
+                               drop_undated, min_confidence)
     who = actor(g, name)
-    if who not in v.graph:
-        click.echo(f"'{who}' is not in the {view} view as of {v.as_of}", err=True)
-        sys.exit(1)
-    rows = who_bridges(v.graph, who, limit=top or None)
-    labels = g.actors.labels
-    from .metrics.bridging import cut_off_by
-
+    in_view(v, who, g)
     pieces = cut_off_by(v.graph, who)
     if len(pieces) > 1:
-        small = sorted(labels.get(x, x) for piece in pieces[1:] for x in piece)
+        small = sorted(g.label(x) for piece in pieces[1:] for x in piece)
         shown = "; ".join(small[:12]) + (f"; and {len(small) - 12} more" if len(small) > 12 else "")
-        click.echo(f"removing {labels.get(who, who)} splits its component into "
-                   f"{len(pieces)} pieces; it alone links the rest to: {shown}", err=True)
-    rows = [{"a": labels.get(r["a"], r["a"]), "b": labels.get(r["b"], r["b"]), **{
-        k: r[k] for k in ("share", "distance", "distance_without")}} for r in rows]
+        click.echo(f"removing {g.label(who)} splits its component into {len(pieces)} pieces; "
+                   f"it alone links the rest to: {shown}", err=True)
+    rows = [{"a": g.label(r["a"]), "b": g.label(r["b"]), **{
+        k: r[k] for k in ("share", "distance", "distance_without")}}
+        for r in who_bridges(v.graph, who, limit=top or None)]
     click.echo(render(rows, fmt, ["a", "b", "share", "distance", "distance_without"], digits=3))
 
 
 @click.command()
 @click.argument("first")
 @click.argument("second")
-@graph_options
+@network_options
+@click.option("--ignore-direct", is_flag=True,
+              help="Set aside a direct tie between the two, to see who else connects them.")
 @FORMAT
-def brokers(first, second, data, graph_file, view, as_of, fmt) -> None:
+def brokers(first, second, data, graph_file, view, as_of, tracks, kinds, exclude, drop_undated,
+            min_confidence, ignore_direct, fmt) -> None:
     """Who lies between FIRST and SECOND: every actor on their shortest paths, ranked.
 
     \b
     Examples:
-      graphkit brokers "North Korea" "South Korea"
+      graphkit brokers China "United States" --tracks 2
+      graphkit brokers "North Korea" "South Korea" --ignore-direct
       graphkit brokers cscap arf --view directed
     """
-    from .metrics import brokers_between
+    from .metrics.bridging import brokers_between
     from .tables import render
 
-    g = load(data, graph_file)
-    v = view_of(g, view, as_of)
+    g, flt, v = graph_and_view(data, graph_file, view, as_of, tracks, kinds, exclude,
+                               drop_undated, min_confidence)
     a, b = actor(g, first), actor(g, second)
     for x in (a, b):
-        if x not in v.graph:
-            click.echo(f"'{x}' is not in the {view} view as of {v.as_of}", err=True)
-            sys.exit(1)
-    rows = brokers_between(v.graph, a, b)
+        in_view(v, x, g)
+    rows = brokers_between(v.graph, a, b, ignore_direct=ignore_direct)
     if not rows:
-        click.echo(f"no path from '{a}' to '{b}', or they are adjacent", err=True)
-    labels = g.actors.labels
-    out = [{"broker": labels.get(r["broker"], r["broker"]), "id": r["broker"],
-            "share": r["share"], "distance": r["distance"],
-            "distance_without": r["distance_without"]} for r in rows]
+        adjacent = v.graph.has_edge(a, b) or v.graph.has_edge(b, a)
+        click.echo(f"{g.label(a)} and {g.label(b)} are tied directly in this view; "
+                   "--ignore-direct shows who else connects them" if adjacent and
+                   not ignore_direct else f"no path from {g.label(a)} to {g.label(b)} in this "
+                   "view", err=True)
+    out = [{"broker": g.label(r["broker"]), "id": r["broker"], "share": r["share"],
+            "distance": r["distance"], "distance_without": r["distance_without"]}
+           for r in rows]
     click.echo(render(out, fmt, ["broker", "id", "share", "distance", "distance_without"],
                       digits=3))
 
 
 @click.command()
-@click.option("--metric", required=True, help="A metric column, e.g. betweenness, degree.")
+@network_options
+@click.option("--top", type=int, default=20, show_default=True, help="At most N rows per list.")
+def cuts(data, graph_file, view, as_of, tracks, kinds, exclude, drop_undated, min_confidence,
+         top) -> None:
+    """Articulation points (and what their removal cuts off), bridges and local bridges.
+
+    \b
+    A local bridge ties two actors who share no contact; its span is how far apart they would
+    be without it (inf: it is a bridge).
+    Example:
+      graphkit cuts --view actors --as-of 2010
+    """
+    from .metrics.bridging import cut_points
+    from .tables import render
+
+    g, flt, v = graph_and_view(data, graph_file, view, as_of, tracks, kinds, exclude,
+                               drop_undated, min_confidence)
+    found = cut_points(v.graph)
+    points = sorted(found.points.items(), key=lambda kp: (-sum(kp[1][1:]), str(kp[0])))
+    click.echo("articulation points (pieces their removal leaves, largest first):")
+    click.echo(render([{"actor": g.label(k), "id": k, "pieces": len(p), "cut_off": sum(p[1:]),
+                        "sizes": " ".join(map(str, p))} for k, p in points[:top or None]],
+                      "table"))
+    for edges, title in ((found.bridges, "bridges"), (found.local_bridges, "local bridges")):
+        rows = [{"a": g.label(e[0]), "b": g.label(e[1]),
+                 **({"span": e[2]} if len(e) > 2 else {})} for e in edges]
+        if title == "local bridges":  # those that are not also bridges first, longest span first
+            rows.sort(key=lambda r: (r["span"] is None or math.isinf(r["span"]),
+                                     -(r["span"] or 0)))
+        click.echo(f"\n{title} ({len(rows)}):")
+        click.echo(render(rows[:top or None], "table"))
+
+
+@click.command()
+@data_option
+@click.option("--graph", "graph_file", type=click.Path(dir_okay=False, exists=True,
+                                                       path_type=Path))
+@click.option("--groups", default="asean", show_default=True, metavar="GROUPING",
+              help="A grouping of ontology/model.yaml (asean, track, type, country).")
+@click.option("--groups-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A CSV of 'actor,group' rows that override the grouping.")
+@click.option("--as-of", "as_of", default="present", show_default=True)
+@FORMAT
+def groups(data, graph_file, groups, groups_file, as_of, fmt) -> None:
+    """Each actor's group under a grouping, and the rule that put it there.
+
+    \b
+    Examples:
+      graphkit groups                       # ASEAN's side today
+      graphkit groups --as-of 1995 --format csv > asean-1995.csv
+      graphkit groups --groups-file my-groups.csv
+    """
+    from .facts import parse_as_of
+    from .tables import render
+
+    g = load(data, graph_file)
+    try:
+        when = parse_as_of(as_of)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as-of") from None
+    found = assignments(g, groups, when, groups_file)
+    rows = [{"group": found[a].group, "name": g.label(a), "id": a, "rule": found[a].rule}
+            for a in sorted(g.actors, key=lambda a: (found[a].group, g.label(a)))]
+    counts = {}
+    for r in rows:
+        counts[r["group"]] = counts.get(r["group"], 0) + 1
+    click.echo(f"grouping {groups} as of {when}: " + ", ".join(
+        f"{k} {n}" for k, n in sorted(counts.items())), err=True)
+    click.echo(render(rows, fmt, ["group", "name", "id", "rule"]))
+
+
+@click.command()
+@network_options
+@click.option("--top", type=int, default=15, show_default=True,
+              help="Actors in the most unbalanced triads.")
+@FORMAT
+def balance(data, graph_file, view, as_of, tracks, kinds, exclude, drop_undated,
+            min_confidence, top, fmt) -> None:
+    """Structural balance of the signed view: the share of balanced triads (all friends, or
+    two friends sharing an enemy) and the actors in the most unbalanced ones (Heider 1946;
+    Cartwright and Harary 1956).
+
+    \b
+    Example:
+      graphkit balance --as-of 2020
+    """
+    from .metrics.balance import balance as measure
+    from .tables import render
+
+    if view == "actors":
+        view = "signed"
+    g, flt, v = graph_and_view(data, graph_file, view, as_of, tracks, kinds, exclude,
+                               drop_undated, min_confidence)
+    b = measure(v.graph)
+    share = f"{b.share:.3f}" if b.share is not None else "undefined (no triads)"
+    click.echo(f"view {v.name} as of {v.as_of}: {b.triads} triads, {b.balanced} balanced; "
+               f"balance {share}", err=True)
+    rows = [{"actor": g.label(a), "id": a, "unbalanced": n, "triads": b.triads_by_actor[a],
+             "example": " / ".join(g.label(x) for x in b.examples[a])}
+            for a, n in sorted(b.unbalanced_by_actor.items(), key=lambda kv: (-kv[1], kv[0]))]
+    click.echo(render(rows[:top or None], fmt, ["actor", "id", "unbalanced", "triads",
+                                                 "example"]))
+
+
+@click.command()
+@click.option("--from", "first", required=True, help="The earlier date (YYYY...).")
+@click.option("--to", "last", required=True, help="The later date (YYYY...).")
+@click.option("--metric", default="betweenness", show_default=True,
+              help="The measure whose moves are explained.")
+@click.option("--top", type=int, default=5, show_default=True,
+              help="Explain the N actors whose measure moved most.")
+@click.option("--per-actor", type=int, default=5, show_default=True,
+              help="Changes listed per actor, largest contribution first.")
+@click.option("--candidates", type=int, default=None,
+              help="Distinct graph changes undone at most (default 200; 20 above 3,000 actors).")
+@network_options
+@FORMAT
+def changes(first, last, metric, top, per_actor, candidates, data, graph_file, view, as_of,
+            tracks, kinds, exclude, drop_undated, min_confidence, fmt) -> None:
+    """The relations that began or ended between two dates, and which of them moved a
+    measure most for the actors that moved most.
+
+    \b
+    Each contribution is the measure at --to less the measure with that one change undone.
+    Examples:
+      graphkit changes --from 2000 --to 2020
+      graphkit changes --from 1990 --to 2000 --metric degree --top 3
+    """
+    from .changes import changes as explain
+    from .metrics.registry import UnknownMeasure
+    from .tables import render
+
+    g = load(data, graph_file)
+    flt = make_filter(g.model, as_of, tracks, kinds, exclude, drop_undated, min_confidence)
+    if view not in g.model.views:
+        raise click.BadParameter(f"unknown view '{view}'", param_hint="--view")
+    try:
+        report = explain(g, first, last, metric, view, flt, top, per_actor, candidates)
+    except UnknownMeasure as exc:
+        raise click.BadParameter(str(exc), param_hint="--metric") from None
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    began = sum(1 for c in report.changes if c.what == "began")
+    click.echo(f"{report.first} to {report.last}: {began} relations began, "
+               f"{len(report.changes) - began} ended; {report.considered} distinct graph "
+               f"changes undone to explain {report.measure} in the {report.view} view", err=True)
+    rows = []
+    for m in report.moves:
+        rows.append({"actor": g.label(m.actor), "id": m.actor, "before": m.before,
+                     "after": m.after, "move": m.delta, "change": "", "contribution": None})
+        for c, share in m.contributions:
+            rows.append({"actor": "", "id": "", "before": None, "after": None, "move": None,
+                         "change": _change_text(g, c), "contribution": share})
+        if m.contributions and abs(m.interaction) > 1e-9:
+            rows.append({"actor": "", "id": "", "before": None, "after": None, "move": None,
+                         "change": "(the changes acting together, and the rest)",
+                         "contribution": m.interaction})
+    click.echo(render(rows, fmt, ["actor", "id", "before", "after", "move", "change",
+                                   "contribution"]))
+
+
+def _change_text(g, c) -> str:
+    f = c.fact
+    who = " / ".join(g.label(a) for a in f.actors())
+    when = f.start if c.what == "began" else f.end
+    return f"{c.what} {when or ''}: {g.model.relations[f.kind].label} {who} [{f.key}]"
+
+
+@click.command()
+@click.argument("old")
+@click.argument("new", required=False)
+@data_option
+@click.option("--metric", default="betweenness", show_default=True,
+              help="The measure whose moves are shown.")
+@click.option("--top", type=int, default=10, show_default=True)
+@FORMAT
+def diff(old, new, data, metric, top, fmt) -> None:
+    """Compare two versions of the data: OLD and NEW are data folders or git revisions
+    (NEW defaults to --data). Relations added, removed and changed (ids are content-derived,
+    so they match across versions), actors and sources, and the measures that moved most.
+
+    \b
+    Examples:
+      graphkit diff HEAD~1                 # what the last commit changed
+      graphkit diff v0.1 HEAD --metric degree
+      graphkit diff ../old-data data
+    """
+    import shutil
+
+    from .diff import VersionError, checkout, compare
+    from .metrics.registry import UnknownMeasure, check_name
+    from .tables import render
+
+    try:
+        check_name(metric)
+    except UnknownMeasure as exc:
+        raise click.BadParameter(str(exc), param_hint="--metric") from None
+    temps: list = []
+    try:
+        old_folder, old_name = checkout(old, data, temps)
+        new_folder, new_name = checkout(new, data, temps) if new else (data, str(data))
+        d = compare(old_folder, new_folder, metric, top, old_name, new_name)
+    except VersionError as exc:
+        fail(str(exc))
+    finally:
+        for t in temps:
+            shutil.rmtree(t, ignore_errors=True)
+    g = d.graphs[1]
+    label = lambda a: d.graphs[1].label(a) if a in d.graphs[1].actors else d.graphs[0].label(a)
+    rows = ([{"what": "added", "relation": f.key, "detail": f.where()} for f in d.added]
+            + [{"what": "removed", "relation": f.key, "detail": ""} for f in d.removed]
+            + [{"what": "changed", "relation": b.key, "detail": ", ".join(what) + f" ({b.where()})"}
+               for _, b, what in d.changed]
+            + [{"what": "actor added", "relation": a, "detail": label(a)} for a in d.actors_added]
+            + [{"what": "actor removed", "relation": a, "detail": label(a)}
+               for a in d.actors_removed]
+            + [{"what": "source added", "relation": s, "detail": ""} for s in d.sources_added]
+            + [{"what": "source removed", "relation": s, "detail": ""} for s in d.sources_removed]
+            + [{"what": "source changed", "relation": s, "detail": ", ".join(w)}
+               for s, w in d.sources_changed])
+    click.echo(f"{d.old} -> {d.new}: {len(d.added)} relations added, {len(d.removed)} removed, "
+               f"{len(d.changed)} changed; {len(d.actors_added)} actors added, "
+               f"{len(d.actors_removed)} removed; {len(d.sources_added)} sources added, "
+               f"{len(d.sources_removed)} removed, {len(d.sources_changed)} changed", err=True)
+    if fmt == "table":
+        click.echo(render(rows, fmt, ["what", "relation", "detail"]) if rows else "(no changes)")
+        if d.moves:
+            click.echo(f"\n{metric}, present actors' view: the largest moves")
+            click.echo(render([{"actor": label(a), "id": a, "before": x, "after": y,
+                                "move": (y or 0) - (x or 0)} for a, x, y in d.moves], fmt))
+        return
+    click.echo(render(rows + [{"what": f"{metric} moved", "relation": a,
+                               "detail": f"{x} -> {y}"} for a, x, y in d.moves], fmt,
+                      ["what", "relation", "detail"]))
+    del g
+
+
+@click.command()
+@click.option("--metric", required=True, help="A measure, e.g. betweenness, degree.")
 @click.option("--actors", default="", help="Comma-separated ids or names (default: the top 5 "
                                              "in the last year).")
 @click.option("--from", "first", type=int, required=True, help="First year.")
 @click.option("--to", "last", type=int, required=True, help="Last year.")
+@click.option("--marks", type=int, default=3, show_default=True,
+              help="Mark the N years whose changes moved the measure most.")
 @click.option("-o", "--out", "stem", type=click.Path(path_type=Path), default=None,
               help="Write OUT.csv, OUT.png and OUT.svg [default: evolution-METRIC].")
-@data_option
-@click.option("--graph", "graph_file", type=click.Path(dir_okay=False, exists=True,
-                                                       path_type=Path))
-@click.option("--view", default="actors", show_default=True, help=VIEW_HELP)
-def evolution(metric, actors, first, last, stem, data, graph_file, view) -> None:
-    """A metric per year (the graph as of each 31 December), as CSV and a line plot.
+@network_options
+def evolution(metric, actors, first, last, marks, stem, data, graph_file, view, as_of, tracks,
+              kinds, exclude, drop_undated, min_confidence) -> None:
+    """A measure per year (the graph as of each 31 December), as CSV and a line plot that marks
+    the years of the largest moves and the change that moved each most.
 
     \b
     Example:
       graphkit evolution --metric betweenness --from 1993 --to 2025 \\
           --actors asean,cscap,arf,un,united-states -o exports/evolution-betweenness
     """
+    from .changes import changes as explain
     from .evolution import plot, rows, top_actors, yearly
     from .exports import write_atomic
-    from .metrics.table import METRICS
+    from .metrics.registry import UnknownMeasure, check_name
     from .tables import render
 
     if first > last:
         raise click.BadParameter("--from must not be after --to")
-    if metric not in METRICS + ("in_degree", "out_degree"):
-        raise click.BadParameter(f"unknown metric '{metric}'; one of: {', '.join(METRICS)}",
-                                 param_hint="--metric")
     g = load(data, graph_file)
+    flt = make_filter(g.model, as_of, tracks, kinds, exclude, drop_undated, min_confidence)
+    if view not in g.model.views:
+        raise click.BadParameter(f"unknown view '{view}'", param_hint="--view")
+    try:
+        check_name(metric, g.model.views[view].directed)
+    except UnknownMeasure as exc:
+        raise click.BadParameter(str(exc), param_hint="--metric") from None
     notes: list[str] = []
-    series = yearly(g, view, metric, first, last, notes=notes)
+    series = yearly(g, view, metric, first, last, notes=notes, flt=flt)
     if notes:
-        years = [n.split(":", 1)[0] for n in notes]
         click.echo(f"note: {metric} estimated in {len(notes)} of {last - first + 1} years "
-                   f"({years[0]}-{years[-1]}):{notes[-1].split(':', 1)[1]}", err=True)
+                   f"({notes[0].split(':')[0]}-{notes[-1].split(':')[0]}): "
+                   f"{notes[-1].split(': ', 1)[1]}", err=True)
     chosen = [actor(g, a) for a in actors.split(",") if a.strip()] or top_actors(series)
+    marked = []
+    for (_, before), (year, after) in zip(series, series[1:]):
+        total = sum(abs((after.get(a) or 0) - (before.get(a) or 0)) for a in chosen)
+        marked.append((total, year))
+    labels = []
+    for total, year in sorted(marked, key=lambda ty: (-ty[0], ty[1]))[:marks]:
+        if total <= 0:
+            continue
+        report = explain(g, str(year - 1), str(year), metric, view, flt, top=1, per_actor=1)
+        best = report.moves[0].contributions[0] if report.moves and \
+            report.moves[0].contributions else None
+        text = f"{year}" + (f": {best[0].what} {g.model.relations[best[0].fact.kind].label} "
+                            f"{' / '.join(g.label(a) for a in best[0].fact.actors())}"[:60]
+                            if best else "")
+        labels.append((year, text))
+        click.echo(f"mark {text}", err=True)
     stem = stem or Path(f"evolution-{metric}")
     table = render(rows(series, chosen), "csv", ["year"] + chosen)
     written = write_atomic(stem.parent if str(stem.parent) else Path("."),
                            {stem.name + ".csv": (table + "\n").encode("utf-8")})
-    written += plot(series, chosen, g.actors.labels, metric, view, stem)
+    written += plot(series, chosen, {a: g.label(a) for a in chosen}, metric, view, stem,
+                    sorted(labels))
     for path in written:
         click.echo(f"wrote {path}")
 
@@ -256,21 +602,22 @@ NETWORK_FORMATS = ("graphml", "gexf", "csv", "kumu")
 @click.option("--format", "fmt", type=click.Choice(RDF_FORMATS + NETWORK_FORMATS),
               required=True, help="ttl, nt, jsonld: the whole RDF graph, as the build writes "
                                   "it; graphml, gexf, csv, kumu: a network view.")
-@graph_options
+@network_options
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write (for csv, NAME.csv gives NAME-nodes.csv and "
                    "NAME-edges.csv).")
-def export(fmt, data, graph_file, view, as_of, out) -> None:
+def export(fmt, data, graph_file, view, as_of, tracks, kinds, exclude, drop_undated,
+           min_confidence, out) -> None:
     """Write the graph for another tool: the RDF graph (Turtle, N-Triples, JSON-LD) for a
-    triple store, or a network view (the graph the metrics run on) for Gephi (GEXF, with
-    time intervals for its timeline), yEd or Cytoscape (GraphML), spreadsheets (CSV node and
-    edge lists) or Kumu (a JSON blueprint).
+    triple store, or a network view (the graph the measures run on, with the measures as node
+    attributes) for Gephi (GEXF, with each relation's dates as spells on its timeline), yEd or
+    Cytoscape (GraphML), spreadsheets (CSV node and edge lists) or Kumu (a JSON blueprint).
 
     \b
     Examples:
       graphkit export --format gexf --view actors --as-of all -o actors.gexf
       graphkit export --format graphml --view states --as-of 2010 -o states-2010.graphml
-      graphkit export --format csv --view membership -o membership.csv
+      graphkit export --format csv --view membership --tracks 2 -o membership.csv
       graphkit export --format kumu -o graphkit-kumu.json
       graphkit export --format ttl -o graph.ttl
     """
@@ -279,7 +626,8 @@ def export(fmt, data, graph_file, view, as_of, out) -> None:
 
     ctx = click.get_current_context()
     if fmt in RDF_FORMATS:
-        for name in ("view", "as_of", "graph_file"):
+        for name in ("view", "as_of", "graph_file", "tracks", "kinds", "exclude",
+                     "drop_undated", "min_confidence"):
             if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
                 raise click.UsageError(f"--{name.replace('_', '-')} applies to the network "
                                        f"formats ({', '.join(NETWORK_FORMATS)}); the RDF graph "
@@ -288,17 +636,23 @@ def export(fmt, data, graph_file, view, as_of, out) -> None:
         files = {out.name: _rdf(data, fmt)}
         summary = ""
     else:
-        from .model import load_model
+        from .metrics.registry import Context, metric_table
 
-        v = view_of(load(data, graph_file), view, as_of)
+        g, flt, v = graph_and_view(data, graph_file, view, as_of, tracks, kinds, exclude,
+                                   drop_undated, min_confidence)
+        measured = {}
+        if v.graph.number_of_nodes():
+            groups = {n: d.get("asean", "") for n, d in v.graph.nodes(data=True)}
+            measured = {r["id"]: r for r in metric_table(v.graph, Context(groups=groups))[0]}
+        graph = nx_out.with_measures(v.graph, measured)
         if fmt == "csv":
             stem = out.name.removesuffix(".csv")
-            files = {f"{stem}-{k}.csv": b for k, b in nx_out.csv_tables(v.graph).items()}
+            files = {f"{stem}-{k}.csv": b for k, b in nx_out.csv_tables(graph).items()}
         elif fmt == "kumu":
-            labels = {k: t.label for k, t in load_model().actor_types.items()}
-            files = {out.name: nx_out.kumu(v.graph, labels)}
+            labels = {k: t.label for k, t in g.model.actor_types.items()}
+            files = {out.name: nx_out.kumu(graph, labels)}
         else:
-            files = {out.name: getattr(nx_out, fmt)(v.graph)}
+            files = {out.name: getattr(nx_out, fmt)(graph)}
         summary = (f" ({v.graph.number_of_nodes()} nodes, {v.graph.number_of_edges()} edges; "
                    f"view {view}, as of {v.as_of})")
     for path in write_atomic(out.parent, files):
@@ -317,57 +671,19 @@ def _rdf(data: Path, fmt: str) -> bytes:
     return jsonld(result.triples)
 
 
-@click.command()
-@graph_options
-@click.option("--top", type=int, default=20, show_default=True, help="At most N rows per list.")
-def cuts(data, graph_file, view, as_of, top) -> None:
-    """Articulation points (and what their removal cuts off), bridges and local bridges.
-
-    \b
-    A local bridge ties two actors who share no contact; its span is how far apart they would
-    be without it (inf: it is a bridge).
-    Example:
-      graphkit cuts --view actors --as-of 2010
-    """
-    from .metrics.bridging import cut_points
-    from .tables import render
-
-    g = load(data, graph_file)
-    v = view_of(g, view, as_of)
-    found = cut_points(v.graph)
-    labels = g.actors.labels
-    points = sorted(((k, p) for k, p in found.items() if not str(k).startswith("_")),
-                    key=lambda kp: (-sum(kp[1][1:]), str(kp[0])))
-    click.echo("articulation points (pieces their removal leaves, largest first):")
-    click.echo(render([{"actor": labels.get(k, k), "id": k, "pieces": len(p),
-                        "cut_off": sum(p[1:]), "sizes": " ".join(map(str, p))}
-                       for k, p in points[:top or None]], "table"))
-    for key, title in (("_bridges", "bridges"), ("_local_bridges", "local bridges")):
-        rows = [{"a": labels.get(e[0], e[0]), "b": labels.get(e[1], e[1]),
-                 **({"span": e[2]} if len(e) > 2 else {})} for e in found[key]]
-        if key == "_local_bridges":  # those that are not also bridges first, longest span first
-            rows.sort(key=lambda r: (r["span"] is None or math.isinf(r["span"]),
-                                     -(r["span"] or 0)))
-        click.echo(f"\n{title} ({len(rows)}):")
-        click.echo(render(rows[:top or None], "table"))
-
-
 @click.command("view")
 @data_option
 @click.option("--focus", default=None, help="Only this actor (id, name or alias) and its "
                                             "neighbourhood.")
 @click.option("--hops", type=int, default=1, show_default=True,
               help="With --focus: how many steps out.")
-@click.option("--as-of", "as_of", default="all", show_default=True,
-              help="Only relations active at this date (YYYY...), 'present', or 'all'; the "
-                   "page's year control works within it.")
-@click.option("--relations", default="", help="Comma-separated relation kinds to show "
-                                               "(default: all).")
+@filter_options(as_of_default="all")
 @click.option("--size-by", "size_by", default="betweenness", show_default=True,
-              help="Metric that sizes the nodes (measured in the 'actors' view).")
+              help="The measure that sizes the nodes (measured in the 'actors' view).")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("network.html"), show_default=True)
-def view(data, focus, hops, as_of, relations, size_by, out) -> None:
+def view(data, focus, hops, as_of, tracks, kinds, exclude, drop_undated, min_confidence,
+         size_by, out) -> None:
     """Write the interactive network map: one HTML file that works offline.
 
     \b
@@ -377,41 +693,42 @@ def view(data, focus, hops, as_of, relations, size_by, out) -> None:
       graphkit view -o map.html
       graphkit view --focus "North Korea" --hops 2 -o dprk.html
       graphkit view --relations membership,mediation --as-of 2010 --size-by degree
+      graphkit view --tracks 2 -o track2.html
     """
+    from .facts import graph_of
     from .map_data import map_data
-    from .metrics.table import METRICS, single_metric
+    from .metrics.registry import Context, UnknownMeasure, check_name, metric_table
     from .render_map import render, write
-    from .views import make_view, relations_from_triples
+    from .views import make_view
 
-    if size_by not in METRICS:
-        raise click.BadParameter(f"one of: {', '.join(METRICS)}", param_hint="--size-by")
     result = checked(data)
-    ds = result.dataset
-    kinds = {k.strip() for k in relations.split(",") if k.strip()}
-    unknown = kinds - set(ds.model.relations)
-    if unknown:
-        raise click.BadParameter(f"unknown relation kind(s) {sorted(unknown)}; one of: "
-                                 f"{', '.join(ds.model.relations)}", param_hint="--relations")
-    focus_id = None
-    if focus:
-        from .card import find_actor
-
-        focus_id, hint = find_actor(ds, focus)
-        if focus_id is None:
-            no_actor(focus, hint)
-    g = relations_from_triples(result.triples, ds.model)
-    graph = make_view(g, "actors", "present").graph
-    values = single_metric(graph, size_by) if graph.number_of_nodes() else {}
-    metrics = {a: {size_by: v} for a, v in values.items()}
+    g = graph_of(result.dataset)
+    flt = make_filter(g.model, as_of, tracks, kinds, exclude, drop_undated, min_confidence)
     try:
-        m = map_data(ds, metrics, size_by, focus_id, hops, as_of, kinds or None)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--as-of") from None
-    subtitle = (f"around {ds.actors[focus_id].name}, {hops} step(s)" if focus_id else "") + (
-        f"; as of {as_of}" if as_of not in ("all", None) else "")
+        check_name(size_by, False)
+    except UnknownMeasure as exc:
+        raise click.BadParameter(str(exc), param_hint="--size-by") from None
+    focus_id = actor(g, focus) if focus else None
+    graph = make_view(g, "actors", "present").graph
+    groups = {n: d["asean"] for n, d in graph.nodes(data=True)}
+    measured = {r["id"]: r for r in metric_table(graph, Context(groups=groups))[0]} \
+        if graph.number_of_nodes() else {}
+    m = map_data(g, measured, size_by, focus_id, hops, flt)
+    subtitle = (f"around {g.label(focus_id)}, {hops} step(s)" if focus_id else "") + (
+        f"; as of {flt.label}" if flt.label != "all" else "")
     path = write(render(m, subtitle=subtitle.strip("; "), size_by=size_by), out)
     click.echo(f"wrote {path} ({len(m.nodes)} actors, {len(m.edges)} relations, "
                f"{path.stat().st_size:,} bytes)")
 
 
-COMMANDS = [metrics, bridges, brokers, evolution, export, cuts, view]
+@click.command("views")
+def views() -> None:
+    """The network views, as ontology/model.yaml declares them."""
+    from .model import load_model
+
+    for name, v in load_model().views.items():
+        click.echo(f"{name:<12} {v.doc}")
+
+
+COMMANDS = [metrics, bridges, brokers, cuts, groups, balance, changes, diff, evolution, export,
+            view, views]

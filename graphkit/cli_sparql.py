@@ -47,11 +47,14 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A named query's parameter (repeatable).")
 @click.option("--list", "list_them", is_flag=True, help="List the named queries.")
+@click.option("--prefixes", "show_prefixes", is_flag=True,
+              help="Print the PREFIX lines of graphkit's prefixes, to paste into a query.")
 @GRAPH
-def query(query, fmt, params, list_them, graph_file) -> None:
+def query(query, fmt, params, list_them, show_prefixes, graph_file) -> None:
     """Run a SPARQL query over the built graph: a named query from queries/, a .rq file, or
-    the query's text. The project's prefixes (gk:, actor:, org:, schema:, skos:...) need no
-    PREFIX lines.
+    the query's text. Here the project's prefixes (gk:, actor:, org:, schema:, skos:...) need
+    no PREFIX lines; elsewhere, paste 'graphkit query --prefixes' above the query (the named
+    queries carry their own, so they run unchanged in any store).
 
     \b
     Examples:
@@ -67,6 +70,11 @@ def query(query, fmt, params, list_them, graph_file) -> None:
         table_rows
     from .tables import render
 
+    if show_prefixes:
+        from .namespaces import SPARQL_PREFIXES
+
+        click.echo(SPARQL_PREFIXES, nl=False)
+        return
     named = load_named()
     if list_them:
         for q in named.values():

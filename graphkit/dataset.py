@@ -2,7 +2,7 @@
 
 >>> from pathlib import Path
 >>> ds, report = load_dataset(Path("tests/cases/base"))
->>> report.ok, sorted(ds.actors)[:3], ds.keys[0]
+>>> report.ok, sorted(ds.actors)[:3], ds.facts[0].key
 (True, ['arf', 'asean', 'cscap'], 'founding.cscap.1993-06')
 """
 
@@ -34,17 +34,15 @@ class Dataset:
     sources: dict[str, records.Source] = field(default_factory=dict)
     issues: dict[str, records.Issue] = field(default_factory=dict)
     documents: Documents = field(default_factory=lambda: Documents(None))
-    # filled by checks.resolve():
-    participants: list[dict[str, list[str]]] = field(default_factory=list)  # per relation
-    issue_ids: list[list[str]] = field(default_factory=list)  # per relation
-    keys: list[str] = field(default_factory=list)  # per relation: IRI local part
+    # filled by graphkit.checks.check_dataset:
+    facts: list = field(default_factory=list)  # graphkit.facts.Fact, one per valid relation
     countries: dict[str, str] = field(default_factory=dict)  # actor id -> state id
 
     def locate(self, key: str) -> tuple[str, int] | None:
         """Where the relation with IRI local part ``key`` is curated."""
-        for rel, k in zip(self.relations, self.keys):
-            if k == key:
-                return rel.path, rel.line
+        for fact in self.facts:
+            if fact.key == key:
+                return fact.record.path, fact.record.line
         return None
 
 

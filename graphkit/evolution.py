@@ -1,9 +1,9 @@
 """A measure year by year: the graph as it stood on 31 December of each year.
 
 >>> from pathlib import Path
->>> from graphkit.build import check
->>> from graphkit.views import relations_from_triples
->>> g = relations_from_triples(check(Path("tests/cases/base"), shacl=False).triples)
+>>> from graphkit.dataset import load_dataset
+>>> from graphkit.facts import graph_of
+>>> g = graph_of(load_dataset(Path("tests/cases/base"))[0])
 >>> series = yearly(g, "all", "degree", 1966, 1968)
 >>> [(year, values.get("malaysia")) for year, values in series]
 [(1966, None), (1967, 0.2), (1968, 0.2)]
@@ -14,33 +14,33 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .metrics.table import single_metric
-from .views import Graph, make_view
-
-EXACT_UP_TO = 3000  # nodes: beyond this, yearly betweenness comes from PIVOTS pivots
-PIVOTS = 500
+from .facts import Graph
+from .filters import Filter
+from .metrics.registry import Context, single
+from .views import make_view
 
 
 def yearly(g: Graph, view: str, metric: str, first: int, last: int,
-           k: int | None = None, notes: list | None = None) -> list[tuple[int, dict]]:
+           k: int | None = None, notes: list | None = None,
+           flt: Filter | None = None) -> list[tuple[int, dict]]:
     """``[(year, {actor: value})]`` for each year from ``first`` to ``last``; an actor absent
-    from the graph that year has no value (None). Betweenness of graphs above ``EXACT_UP_TO``
-    nodes is estimated from ``PIVOTS`` pivots unless ``k`` says otherwise; ``notes`` collects
-    what was estimated."""
-    from .metrics.centrality import pivot_error_bound
+    from the graph that year has no value (None). Betweenness follows the one rule for a
+    series of graphs (:func:`graphkit.metrics.centrality.betweenness_pivots`) unless ``k``
+    says otherwise; ``notes`` collects what was estimated."""
+    from .metrics.centrality import betweenness_note, betweenness_pivots
 
+    flt = flt or Filter()
     out = []
     for year in range(first, last + 1):
-        v = make_view(g, view, dt.date(year, 12, 31))
+        v = make_view(g, view, Filter(**{**flt.__dict__, "as_of": dt.date(year, 12, 31)}))
         n = v.graph.number_of_nodes()
         if n == 0:
             out.append((year, {}))
             continue
-        pivots = k if k is not None else (PIVOTS if n > EXACT_UP_TO else None)
-        if metric == "betweenness" and pivots is not None and pivots < n and notes is not None:
-            notes.append(f"{year}: betweenness estimated from {pivots} pivots, within "
-                         f"±{pivot_error_bound(n, pivots):.3f} with 95% probability")
-        out.append((year, single_metric(v.graph, metric, k=pivots)))
+        pivots = betweenness_pivots(n, k, series=True)
+        if metric == "betweenness" and pivots is not None and notes is not None:
+            notes.append(f"{year}: betweenness {betweenness_note(n, pivots)}")
+        out.append((year, single(v.graph, metric, Context(pivots=pivots))))
     return out
 
 
@@ -59,12 +59,16 @@ def rows(series: list[tuple[int, dict]], actors: list[str]) -> list[dict]:
 
 
 def plot(series: list[tuple[int, dict]], actors: list[str], labels: dict[str, str],
-         metric: str, view: str, stem: Path) -> list[Path]:
-    """A line per actor, written as ``stem.png`` and ``stem.svg`` (deterministic bytes)."""
+         metric: str, view: str, stem: Path,
+         marks: list[tuple[int, str]] | None = None) -> list[Path]:
+    """A line per actor, written as ``stem.png`` and ``stem.svg`` (deterministic bytes); whole
+    years on the axis; ``marks``: (year, text) drawn as a dotted line with its text, for the
+    years whose changes moved the measure most."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     plt.rcParams["svg.hashsalt"] = "graphkit"
     years = [year for year, _ in series]
@@ -73,6 +77,12 @@ def plot(series: list[tuple[int, dict]], actors: list[str], labels: dict[str, st
         ax.plot(years, [values.get(a) if values.get(a) is not None else float("nan")
                         for _, values in series], marker="o", markersize=3,
                 label=labels.get(a, a))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    top = ax.get_ylim()[1]
+    for i, (year, text) in enumerate(marks or []):
+        ax.axvline(year, color="#888888", linestyle=":", linewidth=1)
+        ax.annotate(text, (year, top), xytext=(3, -10 - 11 * i), textcoords="offset points",
+                    fontsize=7, color="#555555", va="top")
     ax.set_xlabel("year (as of 31 December)")
     ax.set_ylabel(metric.replace("_", " "))
     ax.set_title(f"{metric.replace('_', ' ')} in the '{view}' view, {years[0]}-{years[-1]}")

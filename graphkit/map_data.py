@@ -1,15 +1,16 @@
 """What the interactive map shows: one node per actor, one edge per projected relation, each
-carrying what its tooltip and details panel need (names, metrics, dates, track, sources and
+carrying what its tooltip and details panel need (names, measures, dates, track, sources and
 quotes). Pure data; :mod:`graphkit.render_map` draws it.
 
 Edges are those :func:`graphkit.projection.project` gives, one per relation and pair (so two
-relations between the same actors are two edges, each with its own sources). Claims marked
-``confidence: low`` are left out, as in the network views.
+relations between the same actors are two edges, each with its own sources); the relations are
+those a :class:`graphkit.filters.Filter` keeps (every date, and no contradicted claim, unless
+told otherwise).
 
 >>> from pathlib import Path
 >>> from graphkit.dataset import load_dataset
->>> ds, _ = load_dataset(Path("tests/cases/base"))
->>> m = map_data(ds)
+>>> from graphkit.facts import graph_of
+>>> m = map_data(graph_of(load_dataset(Path("tests/cases/base"))[0]))
 >>> len(m.nodes), len(m.edges), sorted(e["kind"] for e in m.edges)
 (6, 4, ['influence', 'mediation', 'mediation', 'membership'])
 """
@@ -20,47 +21,38 @@ import datetime as dt
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-from .dataset import Dataset
+from .facts import Fact, Graph
+from .filters import Filter
 from .namespaces import REL, actor_iri
-from .projection import project
-from .views import LOW, parse_as_of
-
-INSTRUMENTS = ("agreement", "policy", "event", "publication")
 
 
 @dataclass
 class MapData:
     nodes: list[dict]
     edges: list[dict]
-    kinds: list[tuple[str, str]] = field(default_factory=list)  # (name, label) present
-    types: list[tuple[str, str]] = field(default_factory=list)
+    kinds: list[tuple[str, str, str]] = field(default_factory=list)  # (name, label, colour)
+    types: list[tuple[str, str, str, str]] = field(default_factory=list)  # + shape, colour
     years: tuple[int, int] = (1945, dt.date.today().year)
     notes: list[str] = field(default_factory=list)
 
 
-def map_data(ds: Dataset, metrics: dict[str, dict] | None = None, size_by: str = "betweenness",
-             focus: str | None = None, hops: int = 1, as_of: str | None = "all",
-             relations: set[str] | None = None) -> MapData:
-    """The nodes and edges of the map of ``ds``.
+def map_data(g: Graph, metrics: dict[str, dict] | None = None, size_by: str = "betweenness",
+             focus: str | None = None, hops: int = 1, flt: Filter | None = None) -> MapData:
+    """The nodes and edges of the map of ``g``.
 
-    ``metrics``: actor id -> row of :func:`graphkit.metrics.table.metric_table` (its
+    ``metrics``: actor id -> row of :func:`graphkit.metrics.registry.metric_table` (its
     ``size_by`` column sizes the nodes); ``focus`` and ``hops``: only actors within ``hops`` of
-    ``focus``; ``as_of``: only relations active then (a date, "present" or "all"; the page's
-    year control still works within it); ``relations``: only these kinds.
+    ``focus``; ``flt``: which relations (default: every date; the page's year control still
+    works within it).
     """
-    model = ds.model
-    when = parse_as_of(as_of)
-    from .views import RelationRow, in_slice
-
+    model = g.model
+    flt = flt or Filter(as_of="all")
+    facts, notes = flt.select(g)
     edges: list[dict] = []
-    for i, (rel, ids, key) in enumerate(zip(ds.relations, ds.participants, ds.keys)):
-        if rel.confidence == LOW or (relations and rel.kind not in relations):
-            continue
-        if not in_slice(RelationRow(key, rel.kind, ids, rel.start, rel.end), when):
-            continue
-        kind = model.relations[rel.kind]
-        for a, b, spec in project(kind, ids):
-            edges.append(_edge(ds, rel, key, ids, a, b, spec, len(edges)))
+    for fact in facts:
+        track = flt.track_of(fact, g)
+        for a, b, spec in g.edges(fact):
+            edges.append(_edge(g, fact, track, a, b, spec, len(edges)))
     if focus:
         keep = _within(edges, focus, hops)
         edges = [e for e in edges if e["from"] in keep and e["to"] in keep]
@@ -70,16 +62,18 @@ def map_data(ds: Dataset, metrics: dict[str, dict] | None = None, size_by: str =
     for e in edges:
         by_actor[e["from"]] += 1
         by_actor[e["to"]] += 1
-    nodes = [_node(ds, a, (metrics or {}).get(a, {}), size_by, by_actor[a]) for a in involved]
+    nodes = [_node(g, a, (metrics or {}).get(a, {}), size_by, by_actor[a]) for a in involved]
     years = [y for e in edges for y in (e["startYear"], e["endYear"]) if y]
     kinds = sorted({e["kind"] for e in edges})
     types = sorted({n["type"] for n in nodes})
-    notes = []
     undated = sum(1 for e in edges if not e["startYear"] and not e["endYear"])
+    notes = [n for n in notes if "undated" not in n]
     if undated:
         notes.append(f"{undated} of {len(edges)} edges are undated and shown at every year")
-    return MapData(nodes, edges, [(k, model.relations[k].label) for k in kinds],
-                   [(t, model.actor_types[t].label) for t in types],
+    return MapData(nodes, edges, [(k, model.relations[k].label, model.relations[k].style.color)
+                                  for k in kinds],
+                   [(t, model.actor_types[t].label, model.style(t).shape, model.style(t).color)
+                    for t in types],
                    (min(years, default=1945), max(years, default=dt.date.today().year)), notes)
 
 
@@ -100,45 +94,50 @@ def _within(edges: list[dict], focus: str, hops: int) -> set[str]:
     return set(seen)
 
 
-def _node(ds: Dataset, aid: str, metrics: dict, size_by: str, edges: int) -> dict:
-    actor = ds.actors[aid]
-    model = ds.model
-    shown = {k: round(metrics[k], 6) for k in ("degree", "betweenness", "closeness", "pagerank",
-                                               "constraint", "effective_size", "community",
-                                               "cut_point") if metrics.get(k) is not None}
+def _node(g: Graph, aid: str, metrics: dict, size_by: str, edges: int) -> dict:
+    from .metrics.registry import published
+
+    info = g.actors[aid]
+    t = g.model.actor_types.get(info.type)
+    shown = {m.name: round(metrics[m.name], 6) for m in published()
+             if metrics.get(m.name) is not None}
+    value = metrics.get(size_by)
+    style = g.model.style(info.type)
     return {
-        "id": aid, "label": actor.name, "type": actor.type,
-        "typeLabel": model.actor_types[actor.type].label, "aliases": actor.aliases,
-        "country": ds.actors[ds.countries[aid]].name if aid in ds.countries else "",
-        "track": model.notation(actor.track) if actor.track else "",
-        "description": actor.description, "iri": actor_iri(aid), "metrics": shown,
-        "size": round(metrics[size_by], 6) if isinstance(metrics.get(size_by), float)
-        else metrics.get(size_by), "edges": edges,
+        "id": aid, "label": info.label, "type": info.type, "shape": style.shape,
+        "color": style.color, "typeLabel": t.label if t else info.type, "aliases": info.aliases,
+        "country": g.label(info.country) if info.country and info.country != aid else "",
+        "track": info.track, "description": info.texts.get("description", ""),
+        "texts": dict(sorted(info.texts.items())), "iri": actor_iri(aid), "metrics": shown,
+        "size": round(value, 6) if isinstance(value, float) else value, "edges": edges,
     }
 
 
-def _edge(ds: Dataset, rel, key: str, ids: dict, a: str, b: str, spec, n: int) -> dict:
-    model = ds.model
-    kind = model.relations[rel.kind]
+def _edge(g: Graph, fact: Fact, track: str, a: str, b: str, spec, n: int) -> dict:
+    model = g.model
+    kind = model.relations[fact.kind]
+    rel = fact.record
     sources = []
-    for c in rel.sources:
-        src = ds.sources.get(c.source)
+    for c in (rel.sources if rel is not None else []):
+        src = g.sources.get(c.source)
         sources.append({"id": c.source, "quote": c.quote, "lang": c.lang,
                         "title": src.title if src else c.source,
                         "publisher": src.publisher if src else "",
                         "url": src.url if src else "", "file": src.file if src else "",
                         "date": str(src.date) if src and src.date else ""})
-    roles = {role: [ds.actors[x].name for x in ids.get(role, [])] for role in kind.roles}
+    roles = {role: [g.label(x) for x in fact.participants.get(role, ())] for role in kind.roles}
     return {
-        "id": f"e{n}", "from": a, "to": b, "kind": rel.kind, "kindLabel": kind.label,
-        "directed": spec.directed, "track": model.notation(rel.track) if rel.track else "",
-        "start": str(rel.start) if rel.start else "", "end": str(rel.end) if rel.end else "",
-        "startYear": rel.start.earliest.year if rel.start else None,
-        "endYear": rel.end.latest.year if rel.end else None,
-        "confidence": model.notation(rel.confidence) if rel.confidence else "",
-        "qualifiers": {name: model.label(iri) for name, iri in sorted(rel.concepts.items())}
-        | dict(sorted(rel.literals.items())),
+        "id": f"e{n}", "from": a, "to": b, "kind": fact.kind, "kindLabel": kind.label,
+        "color": kind.style.color, "width": kind.style.width,
+        "directed": spec.directed, "track": track, "sign": fact.sign,
+        "start": str(fact.start) if fact.start else "", "end": str(fact.end) if fact.end else "",
+        "startYear": fact.start.earliest.year if fact.start else None,
+        "endYear": fact.end.latest.year if fact.end else None,
+        "confidence": fact.confidence or "",
+        "qualifiers": {name: model.label(iri) for name, iri in sorted(fact.concepts.items())}
+        | dict(sorted(fact.literals.items())),
         "roles": {r: v for r, v in roles.items() if v},
-        "description": rel.description, "note": rel.note, "iri": REL + key,
-        "sources": sources,
+        "description": rel.description if rel is not None else "",
+        "note": rel.note if rel is not None else "", "iri": REL + fact.key, "key": fact.key,
+        "where": fact.where(), "sources": sources,
     }

@@ -1,14 +1,21 @@
 """The curation model (``ontology/model.yaml``) and the concept schemes (``ontology/graphkit.ttl``).
 
-The model declares, once, each actor type and each relation kind: the YAML keys, their
-cardinality, the actor types they accept, the RDF terms, and the edges a relation projects to.
-It is checked when loaded; a broken model raises :class:`InvalidModel` naming what is wrong.
+The model declares, once: each actor type (class, style, default track) and each actor field
+(property, bounds); each relation kind (YAML keys, cardinality, accepted types, RDF terms, the
+edges it projects to, its sign, its style, whether it happens at a point in time, which of its
+concept values are partial memberships); the network views; the groupings. It is checked when
+loaded: a broken model raises :class:`InvalidModel` naming what is wrong, so a renamed role or
+a misspelt view fails here and never later.
 
 >>> m = load_model()
 >>> m.relations["mediation"].roles["parties"].min
 2
 >>> m.concept("gk:Tracks", "1.5")
 'https://w3id.org/graphkit/ontology#track-1-5'
+>>> m.sign("tie", {"nature": m.concept("gk:TieNatures", "rivalry")}), m.sign("membership", {})
+('adversarial', 'cooperative')
+>>> sorted(m.views["actors"].signs), m.views["states"].nodes == frozenset({"state"})
+(['cooperative', 'neutral'], True)
 """
 
 from __future__ import annotations
@@ -26,6 +33,10 @@ ONTOLOGY_DIR = shipped("ontology")
 SKOS = PREFIXES["skos"]
 COMMON_FIELDS = ("type", "start", "end", "track", "confidence", "note", "description",
                  "sources", "key")
+SIGNS = ("cooperative", "neutral", "adversarial")
+BUILDS = ("weighted", "signed", "bipartite", "co-membership", "overlap")
+GROUP_ATTRIBUTES = ("type", "track", "country")
+TEXT_RECORDS = ("relation", "citation", "source", "issue")
 
 
 class InvalidModel(Exception):
@@ -34,13 +45,13 @@ class InvalidModel(Exception):
 
 @dataclass(frozen=True)
 class TextSpec:
-    """A text field's RDF property (None where the field is not a literal of its own) and its
+    """A text field's RDF path (None where the field is not a literal of its own) and its
     length bounds in characters."""
 
     property: tuple[str, ...] | None  # the RDF path from the record's node to the text
     min: int
     max: int
-    hint: str = "the bounds are set in ontology/model.yaml (texts)"
+    hint: str = "the bounds are set in ontology/model.yaml"
 
     def problem(self, text: str) -> str | None:
         """What is wrong with ``text``'s length or characters, or None.
@@ -59,7 +70,13 @@ class TextSpec:
         return None
 
 
-TEXT_RECORDS = ("actor", "relation", "citation", "source", "issue")
+@dataclass(frozen=True)
+class Style:
+    """How the map draws an actor type (shape, colour) or a relation kind (colour, width)."""
+
+    shape: str = "dot"
+    color: str = "#999999"
+    width: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +84,26 @@ class ActorType:
     name: str
     class_iri: str
     label: str
+    track: str | None = None  # the track an actor of this type stands at when none is given
+    style: Style = Style()
+
+
+@dataclass(frozen=True)
+class ActorField:
+    """A field of an actor record: a text, a list of texts, a reference to an actor, or a
+    concept; ``properties`` are the RDF properties its value is written under."""
+
+    name: str
+    properties: tuple[str, ...]
+    many: bool = False
+    required: bool = False
+    actor_types: frozenset[str] | None = None  # a reference to an actor of these types
+    scheme: str | None = None  # a concept of this scheme
+    text: TextSpec | None = None  # a text, with its bounds
+
+    @property
+    def property(self) -> str:
+        return self.properties[0]
 
 
 @dataclass(frozen=True)
@@ -91,6 +128,8 @@ class ConceptField:
     scheme: str
     default: str | None
     required: bool
+    partial: frozenset[str] = frozenset()  # concept IRIs that are not full membership
+    signs: tuple[tuple[str, str], ...] = ()  # (concept IRI, sign) that set the relation's sign
 
 
 @dataclass(frozen=True)
@@ -117,6 +156,10 @@ class RelationKind:
     track_required: bool
     disjoint: tuple[tuple[str, str], ...]
     edges: tuple[EdgeSpec, ...]
+    sign: str = "neutral"
+    style: Style = Style()
+    point_in_time: bool = False
+    start_shortcut: tuple[str, str] | None = None  # (role, property) the start is copied to
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -127,6 +170,30 @@ class RelationKind:
         return COMMON_FIELDS + tuple(own)
 
 
+@dataclass(frozen=True)
+class ViewSpec:
+    """A network view: which relations feed it and how its edges are built."""
+
+    name: str
+    doc: str
+    kinds: frozenset[str]
+    signs: frozenset[str]
+    nodes: frozenset[str] | None  # the actor types kept (None: every actor)
+    build: str
+    directed: bool = False
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How actors are put in groups: by an attribute, or by a body's side."""
+
+    name: str
+    attribute: str | None = None
+    anchor: str | None = None
+    inside: str = ""
+    outside: str = "outside"
+
+
 @dataclass
 class Model:
     actor_types: dict[str, ActorType]
@@ -135,6 +202,10 @@ class Model:
     texts: dict[str, dict[str, TextSpec]] = field(default_factory=dict)  # record -> field -> spec
     labels: dict[str, str] = field(default_factory=dict)  # IRI -> English label
     ontology_triples: list = field(default_factory=list)  # pyoxigraph Triples of graphkit.ttl
+    actor_fields: dict[str, ActorField] = field(default_factory=dict)
+    views: dict[str, ViewSpec] = field(default_factory=dict)
+    groupings: dict[str, Grouping] = field(default_factory=dict)
+    type_groups: dict[str, frozenset[str]] = field(default_factory=dict)
     _notations: dict[str, str] = field(default_factory=dict, repr=False)
 
     def concept(self, scheme: str, notation: str) -> str | None:
@@ -155,6 +226,28 @@ class Model:
     def label(self, iri: str) -> str:
         return self.labels.get(iri, iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
 
+    def sign(self, kind: str, concepts: dict[str, str]) -> str:
+        """The sign of a relation of ``kind`` with these concept values (field -> IRI): a
+        concept that declares a sign (a tie's nature) sets it, otherwise the kind's."""
+        spec = self.relations[kind]
+        for name, cf in spec.concepts.items():
+            if cf.signs and name in concepts:
+                found = dict(cf.signs).get(concepts[name])
+                if found:
+                    return found
+        return spec.sign
+
+    def partial(self, kind: str, concepts: dict[str, str]) -> bool:
+        """Whether a relation with these concept values is a partial membership (an observer,
+        a dialogue partner...), as its kind declares."""
+        spec = self.relations[kind]
+        return any(concepts.get(name) in cf.partial for name, cf in spec.concepts.items()
+                   if cf.partial)
+
+    def style(self, actor_type: str) -> Style:
+        t = self.actor_types.get(actor_type)
+        return t.style if t else Style()
+
 
 @lru_cache(maxsize=1)
 def load_model(ontology_dir: Path = ONTOLOGY_DIR) -> Model:
@@ -171,73 +264,168 @@ def load_model(ontology_dir: Path = ONTOLOGY_DIR) -> Model:
             problems.append(f"{where}: {exc}")
             return curie
         if iri not in declared and not iri.startswith(tuple(
-                PREFIXES[p] for p in ("org", "schema", "foaf", "dcterms", "skos", "prov", "oa"))):
+                PREFIXES[p] for p in ("org", "schema", "foaf", "dcterms", "skos", "prov", "oa",
+                                      "rdfs"))):
             problems.append(f"{where}: {curie} is not declared in graphkit.ttl")
         return iri
 
-    actor_types = {
-        name: ActorType(name, term(t["class"], f"actor_types.{name}"), t["label"])
-        for name, t in spec["actor_types"].items()
-    }
+    tracks = schemes.get(expand("gk:Tracks"), {})
+    actor_types = {}
+    for name, t in spec["actor_types"].items():
+        where = f"actor_types.{name}"
+        if t.get("track") is not None and str(t["track"]) not in tracks:
+            problems.append(f"{where}.track: '{t['track']}' is not a track")
+        actor_types[name] = ActorType(name, term(t["class"], where), t["label"],
+                                      str(t["track"]) if t.get("track") is not None else None,
+                                      _style(t.get("style", {}), where, problems))
     groups = _expand_groups(spec.get("type_groups", {}), set(actor_types), problems)
 
+    def type_set(names, where: str) -> frozenset[str]:
+        out: set[str] = set()
+        for t in names:
+            if t in groups:
+                out |= groups[t]
+            elif t in actor_types:
+                out.add(t)
+            else:
+                problems.append(f"{where}: unknown actor type or group '{t}'")
+        return frozenset(out)
+
+    actor_fields = _read_actor_fields(spec.get("actor", {}), term, type_set, schemes, problems)
     relations: dict[str, RelationKind] = {}
     for name, r in spec["relations"].items():
-        where = f"relations.{name}"
-        roles = {}
-        for role, rs in r["roles"].items():
-            types: set[str] = set()
-            for t in rs.get("types", []):
-                if t in groups:
-                    types |= groups[t]
-                elif t in actor_types:
-                    types.add(t)
-                else:
-                    problems.append(f"{where}.roles.{role}: unknown actor type or group '{t}'")
-            roles[role] = RoleSpec(role, term(rs["property"], f"{where}.roles.{role}"),
-                                   rs.get("min", 0), rs.get("max"), frozenset(types))
-        concepts = {}
-        for cname, cs in r.get("concepts", {}).items():
-            scheme = term(cs["scheme"], f"{where}.concepts.{cname}")
-            if scheme not in schemes:
-                problems.append(f"{where}.concepts.{cname}: no concept scheme {cs['scheme']}")
-            elif cs.get("default") and cs["default"] not in schemes[scheme]:
-                problems.append(f"{where}.concepts.{cname}: default '{cs['default']}' "
-                                f"is not a notation of {cs['scheme']}")
-            concepts[cname] = ConceptField(cname, term(cs["property"], f"{where}.concepts.{cname}"),
-                                           scheme, cs.get("default"), cs.get("required", False))
-        literals = {k: term(v["property"], f"{where}.literals.{k}")
-                    for k, v in r.get("literals", {}).items()}
-        issues = r.get("issues")
-        edges = []
-        for e in r.get("edges", []):
-            for end in ("from", "to"):
-                if e[end] not in roles:
-                    problems.append(f"{where}.edges: missing edge {end}: '{e[end]}' is not a role")
-            edges.append(EdgeSpec(e["from"], e["to"], term(e["shortcut"], f"{where}.edges"),
-                                  bool(e.get("directed", True))))
-        if not edges:
-            problems.append(f"{where}: declares no edges")
-        disjoint = tuple(tuple(pair) for pair in r.get("disjoint", []))
-        for pair in disjoint:
-            for role in pair:
-                if role not in roles:
-                    problems.append(f"{where}.disjoint: '{role}' is not a role")
-        clash = set(roles) & (set(COMMON_FIELDS) | set(concepts) | set(literals))
-        if clash:
-            problems.append(f"{where}: role names clash with other fields: {sorted(clash)}")
-        relations[name] = RelationKind(
-            name, term(r["class"], f"{where}.class"), r["label"], r.get("doc", ""), roles,
-            concepts, literals, term(issues["property"], f"{where}.issues") if issues else None,
-            (issues or {}).get("min", 0), bool(r.get("track_required", False)), disjoint,
-            tuple(edges))
+        relations[name] = _read_kind(name, r, term, type_set, schemes, problems)
     texts = _read_texts(spec.get("texts", {}), term, problems)
-    for required in ("gk:Tracks", "gk:Confidence", "gk:Issues"):
-        if expand(required) not in schemes and required != "gk:Issues":
+    views = _read_views(spec.get("views", {}), relations, type_set, problems)
+    groupings = _read_groupings(spec.get("groupings", {}), problems)
+    for required in ("gk:Tracks", "gk:Confidence", "gk:Signs"):
+        if expand(required) not in schemes:
             problems.append(f"graphkit.ttl: missing concept scheme {required}")
+    if set(SIGNS) - set(schemes.get(expand("gk:Signs"), {})):
+        problems.append(f"graphkit.ttl: gk:Signs must hold {', '.join(SIGNS)}")
     if problems:
         raise InvalidModel("invalid model:\n  " + "\n  ".join(problems))
-    return Model(actor_types, relations, schemes, texts, labels, triples)
+    return Model(actor_types, relations, schemes, texts, labels, triples, actor_fields, views,
+                 groupings, {k: frozenset(v) for k, v in groups.items()})
+
+
+def _style(raw: dict, where: str, problems: list[str]) -> Style:
+    unknown = set(raw) - {"shape", "color", "width"}
+    if unknown:
+        problems.append(f"{where}.style: unknown keys {sorted(unknown)}")
+    color = raw.get("color", Style.color)
+    if not (isinstance(color, str) and len(color) == 7 and color.startswith("#")):
+        problems.append(f"{where}.style.color: '{color}' is not a colour like #1f77b4")
+    return Style(raw.get("shape", "dot"), color, float(raw.get("width", 1.0)))
+
+
+def _text_spec(spec: dict, where: str, term, problems: list[str]) -> TextSpec | None:
+    lo, hi = spec.get("min", 0), spec.get("max")
+    if not isinstance(hi, int) or not isinstance(lo, int) or not 0 <= lo <= hi:
+        problems.append(f"{where}: needs 0 <= min <= max, integers")
+        return None
+    path = spec.get("property")
+    prop = None if path is None else tuple(
+        term(p, where) for p in ([path] if isinstance(path, str) else path))
+    return TextSpec(prop, lo, hi, *([spec["hint"]] if "hint" in spec else []))
+
+
+def _read_actor_fields(raw: dict, term, type_set, schemes, problems) -> dict[str, ActorField]:
+    out = {}
+    for name in ("name", "aliases", "country", "track"):
+        if name not in raw:
+            problems.append(f"actor: missing the field '{name}' (the code reads it)")
+    for name, spec in raw.items():
+        where = f"actor.{name}"
+        if name in ("id", "type", "sources"):
+            problems.append(f"{where}: '{name}' is not declared here (every actor has it)")
+            continue
+        props = (term(spec["property"], where),) + tuple(
+            term(p, f"{where}.also") for p in spec.get("also", []))
+        scheme = term(spec["scheme"], where) if "scheme" in spec else None
+        if scheme is not None and scheme not in schemes:
+            problems.append(f"{where}: no concept scheme {spec['scheme']}")
+        targets = type_set(spec["actor"], where) if "actor" in spec else None
+        text = None
+        if scheme is None and targets is None:
+            text = _text_spec({**spec, "property": spec["property"]}, where, term, problems)
+        out[name] = ActorField(name, props, bool(spec.get("many")), bool(spec.get("required")),
+                               targets, scheme, text)
+    return out
+
+
+def _read_kind(name: str, r: dict, term, type_set, schemes, problems) -> RelationKind:
+    where = f"relations.{name}"
+    roles = {role: RoleSpec(role, term(rs["property"], f"{where}.roles.{role}"),
+                            rs.get("min", 0), rs.get("max"),
+                            type_set(rs.get("types", []), f"{where}.roles.{role}"))
+             for role, rs in r["roles"].items()}
+    concepts = {}
+    for cname, cs in r.get("concepts", {}).items():
+        cwhere = f"{where}.concepts.{cname}"
+        scheme = term(cs["scheme"], cwhere)
+        table = schemes.get(scheme)
+        if table is None:
+            problems.append(f"{cwhere}: no concept scheme {cs['scheme']}")
+            table = {}
+        elif cs.get("default") and cs["default"] not in table:
+            problems.append(f"{cwhere}: default '{cs['default']}' is not a notation of "
+                            f"{cs['scheme']}")
+        partial = set()
+        for notation in cs.get("partial", []):
+            if notation not in table:
+                problems.append(f"{cwhere}.partial: '{notation}' is not a notation of "
+                                f"{cs['scheme']}")
+            else:
+                partial.add(table[notation])
+        signs = []
+        for notation, sign in sorted(cs.get("signs", {}).items()):
+            if notation not in table:
+                problems.append(f"{cwhere}.signs: '{notation}' is not a notation of "
+                                f"{cs['scheme']}")
+            elif sign not in SIGNS:
+                problems.append(f"{cwhere}.signs.{notation}: '{sign}' is not a sign "
+                                f"({', '.join(SIGNS)})")
+            else:
+                signs.append((table[notation], sign))
+        concepts[cname] = ConceptField(cname, term(cs["property"], cwhere), scheme,
+                                       cs.get("default"), cs.get("required", False),
+                                       frozenset(partial), tuple(signs))
+    literals = {k: term(v["property"], f"{where}.literals.{k}")
+                for k, v in r.get("literals", {}).items()}
+    issues = r.get("issues")
+    edges = []
+    for e in r.get("edges", []):
+        for end in ("from", "to"):
+            if e[end] not in roles:
+                problems.append(f"{where}.edges: missing edge {end}: '{e[end]}' is not a role")
+        edges.append(EdgeSpec(e["from"], e["to"], term(e["shortcut"], f"{where}.edges"),
+                              bool(e.get("directed", True))))
+    if not edges:
+        problems.append(f"{where}: declares no edges")
+    disjoint = tuple(tuple(pair) for pair in r.get("disjoint", []))
+    for pair in disjoint:
+        for role in pair:
+            if role not in roles:
+                problems.append(f"{where}.disjoint: '{role}' is not a role")
+    clash = set(roles) & (set(COMMON_FIELDS) | set(concepts) | set(literals))
+    if clash:
+        problems.append(f"{where}: role names clash with other fields: {sorted(clash)}")
+    sign = r.get("sign")
+    if sign not in SIGNS:
+        problems.append(f"{where}.sign: '{sign}' is not a sign ({', '.join(SIGNS)})")
+    shortcut = r.get("start_shortcut")
+    if shortcut is not None:
+        if shortcut.get("role") not in roles:
+            problems.append(f"{where}.start_shortcut: '{shortcut.get('role')}' is not a role")
+        shortcut = (shortcut.get("role"), term(shortcut["property"], f"{where}.start_shortcut"))
+    return RelationKind(
+        name, term(r["class"], f"{where}.class"), r["label"], r.get("doc", ""), roles,
+        concepts, literals, term(issues["property"], f"{where}.issues") if issues else None,
+        (issues or {}).get("min", 0), bool(r.get("track_required", False)), disjoint,
+        tuple(edges), sign if sign in SIGNS else "neutral",
+        _style(r.get("style", {}), where, problems), bool(r.get("point_in_time", False)),
+        shortcut)
 
 
 def _read_texts(raw: dict, term, problems: list[str]) -> dict[str, dict[str, TextSpec]]:
@@ -251,14 +439,51 @@ def _read_texts(raw: dict, term, problems: list[str]) -> dict[str, dict[str, Tex
             continue
         out[record] = {}
         for name, spec in fields.items():
-            lo, hi = spec.get("min", 0), spec.get("max")
-            if not isinstance(hi, int) or not isinstance(lo, int) or not 0 <= lo <= hi:
-                problems.append(f"texts.{record}.{name}: needs 0 <= min <= max, integers")
-                continue
-            path = spec.get("property")
-            prop = None if path is None else tuple(
-                term(p, f"texts.{record}.{name}") for p in ([path] if isinstance(path, str) else path))
-            out[record][name] = TextSpec(prop, lo, hi, *([spec["hint"]] if "hint" in spec else []))
+            found = _text_spec(spec, f"texts.{record}.{name}", term, problems)
+            if found:
+                out[record][name] = found
+    return out
+
+
+def _read_views(raw: dict, relations: dict, type_set, problems: list[str]) -> dict[str, ViewSpec]:
+    out = {}
+    for name, v in raw.items():
+        where = f"views.{name}"
+        kinds = v.get("kinds", "all")
+        kinds = set(relations) if kinds == "all" else set(kinds)
+        for k in sorted(kinds - set(relations)):
+            problems.append(f"{where}.kinds: unknown relation kind '{k}'")
+        signs = set(v.get("signs", SIGNS))
+        for s in sorted(signs - set(SIGNS)):
+            problems.append(f"{where}.signs: '{s}' is not a sign ({', '.join(SIGNS)})")
+        build = v.get("build", "weighted")
+        if build not in BUILDS:
+            problems.append(f"{where}.build: '{build}' is not one of {', '.join(BUILDS)}")
+        if build == "bipartite":
+            for k in sorted(kinds & set(relations)):
+                if len(relations[k].roles) < 2:
+                    problems.append(f"{where}: a bipartite view needs kinds with two roles; "
+                                    f"'{k}' has {len(relations[k].roles)}")
+        nodes = type_set([v["nodes"]], f"{where}.nodes") if "nodes" in v else None
+        out[name] = ViewSpec(name, v.get("doc", ""), frozenset(kinds & set(relations)),
+                             frozenset(signs), nodes, build, bool(v.get("directed", False)))
+    if "actors" not in out:
+        problems.append("views: missing 'actors' (the default view of the network commands)")
+    return out
+
+
+def _read_groupings(raw: dict, problems: list[str]) -> dict[str, Grouping]:
+    out = {}
+    for name, g in raw.items():
+        where = f"groupings.{name}"
+        if ("attribute" in g) == ("anchor" in g):
+            problems.append(f"{where}: give either 'attribute' or 'anchor'")
+            continue
+        if "attribute" in g and g["attribute"] not in GROUP_ATTRIBUTES:
+            problems.append(f"{where}.attribute: '{g['attribute']}' is not one of "
+                            f"{', '.join(GROUP_ATTRIBUTES)}")
+        out[name] = Grouping(name, g.get("attribute"), g.get("anchor"),
+                             g.get("inside", g.get("anchor", "")), g.get("outside", "outside"))
     return out
 
 

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from .namespaces import PREFIXES, REL, expand
 from .files import shipped
+from .names import Names
 from .problems import did_you_mean
 from .sparql import QueryError
 
@@ -100,25 +101,15 @@ def load_named(folder: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
     return {p.stem: parse(p) for p in sorted(folder.glob("*.rq"))}
 
 
-class ActorIndex:
-    """Actors of a store by id, name and alias, in any case."""
-
-    def __init__(self, store: ox.Store) -> None:
-        self.iris: dict[str, ox.NamedNode] = {}
-        for s in store.query("SELECT ?a ?l WHERE { ?a a gk:Actor . "
-                             "OPTIONAL { ?a skos:prefLabel|skos:altLabel ?l } }",
-                             prefixes=PREFIXES):
-            iri = s["a"]
-            self.iris.setdefault(iri.value.removeprefix(PREFIXES["actor"]).lower(), iri)
-            if s["l"] is not None:
-                self.iris.setdefault(s["l"].value.lower(), iri)
-
-    def find(self, name: str) -> ox.NamedNode:
-        try:
-            return self.iris[name.strip().lower()]
-        except KeyError:
-            raise QueryError(f"unknown actor '{name}' ({did_you_mean(name, self.iris)})") \
-                from None
+def actor_index(store: ox.Store) -> Names:
+    """The actors of a store by id, name and alias (graphkit's one name index)."""
+    entries: dict[str, list[str]] = {}
+    for s in store.query("SELECT ?a ?l WHERE { ?a a gk:Actor . "
+                         "OPTIONAL { ?a skos:prefLabel|skos:altLabel ?l } }", prefixes=PREFIXES):
+        names = entries.setdefault(s["a"].value.removeprefix(PREFIXES["actor"]), [])
+        if s["l"] is not None:
+            names.append(s["l"].value)
+    return Names.of((k, sorted(v)) for k, v in sorted(entries.items()))
 
 
 def bind(q: NamedQuery, store: ox.Store, given: dict[str, str]) -> str:
@@ -137,17 +128,21 @@ def bind(q: NamedQuery, store: ox.Store, given: dict[str, str]) -> str:
         value = given[p.name]
         try:
             if p.type == "actor":
-                actors = actors or ActorIndex(store)
-                term = actors.find(value)
+                actors = actors or actor_index(store)
+                found, hint = actors.lookup(value)
+                if found is None:
+                    raise QueryError(f"unknown actor '{value}'" + (f" ({hint})" if hint else ""))
+                term = ox.NamedNode(PREFIXES["actor"] + found)
             elif p.type == "year":
                 if not re.fullmatch(r"\d{4}", value):
                     raise QueryError(f"'{value}' is not a year (write it as YYYY, e.g. 1994)")
                 term = ox.Literal(value)
             elif p.type == "relation":
-                term = ox.NamedNode(REL + value.removeprefix("rel:"))
+                key = value.strip().strip("<>").removeprefix(REL).removeprefix("rel:")
+                term = ox.NamedNode(REL + key)
                 if not any(store.quads_for_pattern(term, None, None)):
-                    raise QueryError(f"no relation rel:{value.removeprefix('rel:')} in the "
-                                     "graph (graphkit show ACTOR lists an actor's relations)")
+                    raise QueryError(f"no relation '{key}' in the graph ('graphkit show ACTOR' "
+                                     "prints the id of each of an actor's relations)")
             elif p.type == "measure":
                 term = ox.NamedNode(PREFIXES["gk"] + value.removeprefix("gk:"))
                 if not any(store.quads_for_pattern(term, None, None)):

@@ -20,8 +20,6 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_HINT = ("use at most 80 lower-case letters, digits and single hyphens, e.g. "
              "'asean-isis'")
 MAX_SLUG = 80
-ACTOR_FIELDS = ("id", "name", "type", "aliases", "country", "track", "description", "note",
-                "sources")
 SOURCE_FIELDS = ("id", "title", "authors", "publisher", "date", "url", "file", "note")
 ISSUE_FIELDS = ("id", "label", "aliases", "description")
 CITATION_FIELDS = ("source", "quote", "lang", "note", "implicit")
@@ -49,18 +47,41 @@ class Citation:
 
 @dataclass
 class Actor:
+    """An actor record: ``fields`` holds each field the model declares (``ontology/model.yaml``,
+    ``actor:``) as written: a text, a list of texts, a :class:`Ref` to an actor, or a concept
+    IRI."""
+
     id: str
-    name: str
     type: str
-    aliases: list[str]
-    country: Ref | None
-    track: str | None
-    description: str
-    note: str
+    fields: dict[str, object]
     sources: list[Citation]
     path: str
     line: int
     lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.fields.get("name") or ""
+
+    @property
+    def aliases(self) -> list[str]:
+        return self.fields.get("aliases") or []
+
+    @property
+    def country(self) -> Ref | None:
+        return self.fields.get("country")
+
+    @property
+    def track(self) -> str | None:
+        return self.fields.get("track")
+
+    @property
+    def description(self) -> str:
+        return self.fields.get("description") or ""
+
+    @property
+    def note(self) -> str:
+        return self.fields.get("note") or ""
 
 
 @dataclass
@@ -270,20 +291,32 @@ def read_actor(node: Node, path: str, model: Model, problems: list[Problem]) -> 
     m = _mapping(node, path, "an actor", problems)
     if m is None:
         return None
-    f = _Fields(m, path, ACTOR_FIELDS, "an actor", problems, model.texts["actor"])
+    declared = model.actor_fields
+    f = _Fields(m, path, ("id", "type") + tuple(declared) + ("sources",), "an actor", problems,
+                {n: d.text for n, d in declared.items() if d.text is not None})
     actor_id = f.slug("id")
-    name = f.text("name", True, "Council for Security Cooperation in the Asia Pacific")
     kind = f.text("type", True, "forum")
     if kind and kind not in model.actor_types:
         f.problem("type", f"unknown actor type '{kind}'",
                   did_you_mean(kind, model.actor_types, "actor types"))
-    country = f.texts("country")
-    if len(country) > 1:
-        f.problem("country", "expected one country")
-    track = f.concept("track", model, expand("gk:Tracks"))
-    return Actor(actor_id, name, kind, [r.text for r in f.texts("aliases")],
-                 country[0] if country else None, track, f.text("description"), f.text("note"),
-                 f.citations(model.texts["citation"]), path, m.line, m.key_lines)
+    fields: dict[str, object] = {}
+    for name, d in declared.items():
+        if d.scheme is not None:
+            value = f.concept(name, model, d.scheme, required=d.required)
+        elif d.many:
+            value = [r.text for r in f.texts(name)]
+        elif d.actor_types is not None:
+            refs = f.texts(name)
+            if len(refs) > 1:
+                f.problem(name, f"expected one {name}")
+            value = refs[0] if refs else None
+        else:
+            value = f.text(name, d.required, "Council for Security Cooperation in the Asia Pacific"
+                           if name == "name" else "")
+        if value:
+            fields[name] = value
+    return Actor(actor_id, kind, fields, f.citations(model.texts["citation"]), path, m.line,
+                 m.key_lines)
 
 
 def read_relation(node: Node, path: str, model: Model,

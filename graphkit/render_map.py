@@ -1,17 +1,19 @@
-"""The interactive network map: one self-contained HTML file that works offline.
+"""The interactive network map: one self-contained HTML file that works offline; and
+:func:`page`, the one way graphkit renders its pages (jinja2 templates in ``templates/``).
 
-This is the only module that uses pyvis. pyvis assembles the vis-network nodes, edges and
-options; the page is graphkit's own template (``templates/map.html``), with vis-network's
-JavaScript and CSS inlined from the copy pyvis ships, because pyvis's own template loads
-Bootstrap (and, in "local" mode, vis-network) from a CDN and shows a blank page offline. Nodes
-and edges are added in a fixed order and the layout has a fixed seed, so the same data gives the
-same bytes and the same picture.
+vis-network's script and style come from the copy pyvis ships (pyvis is pinned, so the map's
+library changes only when the pin does); the page is graphkit's own template, because pyvis's
+loads Bootstrap (and, in "local" mode, vis-network) from a CDN and shows a blank page offline.
+Nodes and edges are written in a fixed order and the layout has a fixed seed, so the same data
+gives the same bytes and the same picture. Styles come from the model (``style:`` of each actor
+type and relation kind).
 
 >>> from pathlib import Path
 >>> from graphkit.dataset import load_dataset
+>>> from graphkit.facts import graph_of
 >>> from graphkit.map_data import map_data
->>> ds, _ = load_dataset(Path("tests/cases/base"))
->>> html = render(map_data(ds), title="test")
+>>> g = graph_of(load_dataset(Path("tests/cases/base"))[0])
+>>> html = render(map_data(g), title="test")
 >>> "<script src" in html, "<link" in html, html.count("new vis.Network")
 (False, False, 1)
 """
@@ -26,34 +28,6 @@ from pathlib import Path
 from .html_safe import script_code, script_json
 from .map_data import MapData
 
-#: shape and colour per actor type; the shape groups families, the colour tells types apart
-NODE_STYLE = {
-    "state": ("dot", "#1f77b4"),
-    "economy": ("dot", "#aec7e8"),
-    "igo": ("diamond", "#d62728"),
-    "un-body": ("diamond", "#ff9896"),
-    "forum": ("triangle", "#ff7f0e"),
-    "track2-network": ("star", "#2ca02c"),
-    "think-tank": ("square", "#9467bd"),
-    "research-unit": ("square", "#c5b0d5"),
-    "academic": ("square", "#8c564b"),
-    "agency": ("hexagon", "#7f7f7f"),
-    "non-state-group": ("hexagon", "#bcbd22"),
-    "association": ("hexagon", "#17becf"),
-    "media-outlet": ("hexagon", "#9edae5"),
-    "person": ("triangleDown", "#e377c2"),
-    "event": ("dot", "#dbdb8d"),
-    "agreement": ("dot", "#c49c94"),
-    "policy": ("dot", "#f7b6d2"),
-    "publication": ("dot", "#c7c7c7"),
-}
-EDGE_COLOUR = {
-    "membership": "#1f77b4", "affiliation": "#e377c2", "mediation": "#d62728",
-    "influence": "#2ca02c", "founding": "#8c564b", "leadership": "#ff7f0e",
-    "hosting": "#bcbd22", "participation": "#dbdb8d", "mission": "#17becf",
-    "authorship": "#c7c7c7", "agreement-party": "#c49c94", "part-of": "#9467bd",
-    "support": "#98df8a", "tie": "#7f7f7f",
-}
 TRACK_DASHES = {"2": [8, 5], "1.5": [2, 4]}  # Track 1 and untracked: solid
 OPTIONS = {
     "autoResize": True,
@@ -81,49 +55,53 @@ OPTIONS = {
 
 def render(m: MapData, title: str = "graphkit: Asia-Pacific security diplomacy",
            subtitle: str = "", size_by: str = "betweenness") -> str:
-    """The page's HTML for map data ``m``."""
-    from jinja2 import Environment
-    from pyvis.network import Network
-
-    net = Network(directed=True, cdn_resources="remote", height="100%", width="100%")
-    net.set_options(json.dumps(OPTIONS))
+    """The page's HTML for map data ``m``: vis-network's node and edge objects, the options,
+    the legend, in graphkit's template with vis-network's script and style inlined."""
     top = max((n["size"] for n in m.nodes if isinstance(n.get("size"), (int, float))), default=0)
+    nodes = []
     for n in m.nodes:
-        shape, colour = NODE_STYLE.get(n["type"], ("dot", "#999999"))
         value = n.get("size")
         size = 1 + 99 * math.sqrt(value / top) if (
             top and isinstance(value, (int, float)) and value > 0) else 1  # vis scales 1..100
-        net.add_node(n["id"], label=n["label"], shape=shape, color=colour,
-                     value=round(size, 3), title=_node_tooltip(n), gk=n)
-    for e in m.edges:
-        net.add_edge(e["from"], e["to"], id=e["id"], color=EDGE_COLOUR.get(e["kind"], "#999"),
-                     arrows="to" if e["directed"] else "", dashes=TRACK_DASHES.get(e["track"],
-                                                                                  False),
-                     width=1.6 if e["kind"] in ("mediation", "influence") else 1.0,
-                     title=_edge_tooltip(e, m), gk=e)
-    nodes, edges, _, _, _, options = net.get_network_data()
-    options = json.loads(options)
+        nodes.append({"id": n["id"], "label": n["label"], "shape": n["shape"],
+                      "color": n["color"], "value": round(size, 3),
+                      "title": _node_tooltip(n), "gk": n})
+    edges = [{"id": e["id"], "from": e["from"], "to": e["to"], "color": e["color"],
+              "arrows": "to" if e["directed"] else "",
+              "dashes": TRACK_DASHES.get(e["track"], False), "width": e["width"],
+              "title": _edge_tooltip(e, m), "gk": e} for e in m.edges]
+    options = json.loads(json.dumps(OPTIONS))  # a copy the layout may change
     if len(nodes) > SEEDED_LAYOUT_FROM:
         _seed_positions(nodes, edges, options)
     legend = {
-        "types": [{"type": t, "label": label, "shape": NODE_STYLE.get(t, ("dot", ""))[0],
-                   "color": NODE_STYLE.get(t, ("", "#999"))[1]} for t, label in m.types],
-        "kinds": [{"kind": k, "label": label, "color": EDGE_COLOUR.get(k, "#999")}
-                  for k, label in m.kinds],
+        "types": [{"type": t, "label": label, "shape": shape, "color": color}
+                  for t, label, shape, color in m.types],
+        "kinds": [{"kind": k, "label": label, "color": color} for k, label, color in m.kinds],
         "tracks": [{"track": "1", "label": "Track 1 or none", "dashes": False},
                    {"track": "1.5", "label": "Track 1.5", "dashes": TRACK_DASHES["1.5"]},
                    {"track": "2", "label": "Track 2", "dashes": TRACK_DASHES["2"]}],
         "sizeBy": size_by, "years": list(m.years), "notes": m.notes,
     }
+    return page("map.html", title=title, subtitle=subtitle, vis_js=script_code(_vis("js")),
+                vis_css=_vis("css"), nodes=script_json(nodes), edges=script_json(edges),
+                options=script_json(options), legend=script_json(legend))
+
+
+def _vis(ext: str) -> str:
+    """vis-network's script or style, from the copy pyvis ships (pinned in pyproject.toml)."""
     lib = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
-    template = (resources.files("graphkit") / "templates" / "map.html").read_text("utf-8")
-    env = Environment(autoescape=True)
-    return env.from_string(template).render(
-        title=title, subtitle=subtitle,
-        vis_js=script_code((lib / "vis-network.min.js").read_text("utf-8")),
-        vis_css=(lib / "vis-network.css").read_text("utf-8"),
-        nodes=script_json(nodes), edges=script_json(edges),
-        options=script_json(options), legend=script_json(legend))
+    return (lib / f"vis-network.min.{ext}" if ext == "js" else lib / "vis-network.css"
+            ).read_text("utf-8")
+
+
+def page(template: str, **values) -> str:
+    """A page of graphkit's (``graphkit/templates/``), rendered by jinja2 with autoescaping;
+    values that are already safe (scripts, styles, JSON for scripts) are marked so by the
+    template itself."""
+    from jinja2 import Environment
+
+    text = (resources.files("graphkit") / "templates" / template).read_text("utf-8")
+    return Environment(autoescape=True).from_string(text).render(**values)
 
 
 #: above this many nodes the layout starts from positions computed in Python (igraph's

@@ -26,7 +26,6 @@ import logging
 import sys
 import time
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -186,13 +185,13 @@ def pages(map_file: Path | None) -> dict[str, tuple[str, bytes]]:
     from .named_queries import load_named
     from .namespaces import PREFIXES
 
+    from .render_map import page
+
     named = [{"name": q.name, "title": q.title, "answers": q.answers, "text": q.text}
              for q in load_named().values()]
-    template = (resources.files("graphkit") / "templates" / "query.html").read_text("utf-8")
     html = "text/html; charset=utf-8"
-    page = template.replace("/*NAMED*/[]", script_json(named)).replace(
-        "/*PREFIXES*/{}", script_json(PREFIXES))
-    out = {"/": (html, page.encode("utf-8"))}
+    query_page = page("query.html", named=script_json(named), prefixes=script_json(PREFIXES))
+    out = {"/": (html, query_page.encode("utf-8"))}
     if map_file is not None and map_file.is_file():
         out["/map"] = (html, map_file.read_bytes())
     return out

@@ -41,6 +41,8 @@ gksh:RelationShape a sh:NodeShape ;
     sh:property [ sh:path gk:track ; sh:maxCount 1 ; sh:in ( gk:track-1 gk:track-1-5 gk:track-2 ) ] ;
     sh:property [ sh:path gk:confidence ; sh:maxCount 1 ;
                   sh:in ( gk:confidence-high gk:confidence-medium gk:confidence-low ) ] ;
+    sh:property [ sh:path gk:sign ; sh:minCount 1 ; sh:maxCount 1 ;
+                  sh:in ( gk:sign-cooperative gk:sign-neutral gk:sign-adversarial ) ] ;
     sh:property [ sh:path skos:note ; sh:maxCount 1 ] .
 
 gksh:CitationShape a sh:NodeShape ;
@@ -63,17 +65,7 @@ gksh:ActorShape a sh:NodeShape ;
     sh:property [ sh:path skos:prefLabel ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype rdf:langString ] ;
     sh:property [ sh:path gk:country ; sh:maxCount 1 ; sh:class gk:State ] ;
     sh:property [ sh:path org:classification ; sh:maxCount 1 ;
-                  sh:in ( gk:track-1 gk:track-1-5 gk:track-2 ) ] ;
-    sh:property [ sh:path gk:degreeCentrality ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
-    sh:property [ sh:path gk:betweennessCentrality ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
-    sh:property [ sh:path gk:closenessCentrality ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
-    sh:property [ sh:path gk:pageRank ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
-    sh:property [ sh:path gk:burtConstraint ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
-    sh:property [ sh:path gk:effectiveSize ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
-    sh:property [ sh:path gk:efficiency ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
-    sh:property [ sh:path gk:hierarchy ; sh:maxCount 1 ; sh:datatype xsd:decimal ] ;
-    sh:property [ sh:path gk:cutPoint ; sh:maxCount 1 ; sh:datatype xsd:integer ] ;
-    sh:property [ sh:path gk:community ; sh:maxCount 1 ; sh:datatype xsd:integer ] .
+                  sh:in ( gk:track-1 gk:track-1-5 gk:track-2 ) ] .
 
 gksh:IssueShape a sh:NodeShape ;
     sh:targetObjectsOf gk:issue ;
@@ -124,9 +116,21 @@ def generate_shapes(model: Model) -> str:
         body = " ;\n".join(f"    sh:property [ {' ; '.join(p)} ]" for p in props)
         blocks.append(f"# {kind.label}: {kind.doc}\ngksh:{name}Shape a sh:NodeShape ;\n"
                       f"    sh:targetClass {shorten(kind.class_iri)} ;\n{body} .\n")
-    return _HEADER + "\n" + prefixes + _STATIC + _text_shapes(model) + \
+    return _HEADER + "\n" + prefixes + _STATIC + _measure_shape() + _text_shapes(model) + \
         "\n# --- one shape per relation kind (from ontology/model.yaml) ---\n\n" + \
         "\n".join(blocks)
+
+
+def _measure_shape() -> str:
+    """Each published measure: at most one value per actor, of its datatype (from the
+    registry of measures, graphkit/metrics/registry.py)."""
+    from .metrics.registry import published
+
+    props = [f"    sh:property [ sh:path gk:{m.rdf} ; sh:maxCount 1 ; sh:datatype "
+             f"xsd:{'integer' if m.integer else 'decimal'} ]" for m in published()]
+    return ("\n# --- network measures (from graphkit's registry of measures) ---\n"
+            "gksh:ActorMeasuresShape a sh:NodeShape ;\n    sh:targetClass gk:Actor ;\n"
+            + " ;\n".join(props) + " .\n")
 
 
 def _length(spec, name: str) -> str:
@@ -136,10 +140,12 @@ def _length(spec, name: str) -> str:
 
 def _text_shapes(model: Model) -> str:
     """The length of every text, as the model's ``texts:`` declares it."""
-    out = ["\n# --- text lengths (from ontology/model.yaml, texts) ---\n"]
+    out = ["\n# --- text lengths (from ontology/model.yaml, actor and texts) ---\n"]
+    actor_texts = {n: f.text for n, f in model.actor_fields.items() if f.text is not None}
     for record, target in TEXT_TARGETS.items():
         props = []
-        for name, spec in model.texts[record].items():
+        specs = actor_texts if record == "actor" else model.texts[record]
+        for name, spec in specs.items():
             if spec.property is None:
                 continue
             path = " ".join(shorten(p) for p in spec.property)
@@ -203,7 +209,7 @@ def validate_graph(data, locate, engine: str = "turbo") -> list[Problem]:
 
 def locator(ds) -> callable:
     """Map a focus node IRI (actor, relation or citation) to its record's file and line."""
-    relations = {REL + k: (r.path, r.line) for r, k in zip(ds.relations, ds.keys)}
+    relations = {REL + f.key: (f.record.path, f.record.line) for f in ds.facts}
     actors = {ACTOR + a.id: (a.path, a.line) for a in ds.actors.values()}
 
     def locate(iri: str):

@@ -15,10 +15,10 @@ from typing import Iterable, NamedTuple
 from .dataset import Dataset
 from .ids import citation_key
 from .namespaces import ACTOR, CITE, ISSUE, PREFIXES, REL, SRC, expand
+from .projection import project
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 XSD = PREFIXES["xsd"]
-LOW = expand("gk:confidence-low")
 E = {c: expand(c) for c in (
     "rdfs:label", "skos:prefLabel", "skos:altLabel", "skos:note", "skos:definition",
     "skos:inScheme", "skos:Concept", "dcterms:description", "dcterms:title", "dcterms:creator",
@@ -26,7 +26,7 @@ E = {c: expand(c) for c in (
     "schema:startDate", "schema:endDate", "schema:foundingDate", "gk:sourceFile", "gk:country",
     "gk:track", "gk:confidence", "gk:Relation", "gk:Citation", "gk:Issues",
     "org:classification", "prov:wasDerivedFrom", "oa:SpecificResource", "oa:hasSource",
-    "oa:hasSelector", "oa:TextQuoteSelector", "oa:exact")}
+    "oa:hasSelector", "oa:TextQuoteSelector", "oa:exact", "gk:sign", "gk:Signs")}
 
 
 class Lit(NamedTuple):
@@ -47,6 +47,7 @@ def en(text: str) -> Lit:
 def to_triples(ds: Dataset) -> list[Triple]:
     """Every triple of the export for a checked dataset (unsorted, may repeat)."""
     model = ds.model
+    signs = model.schemes[E["gk:Signs"]]
     out: list[Triple] = list(ontology_triples(model))
     add = out.append
     supers = _superclasses(out)
@@ -83,58 +84,56 @@ def to_triples(ds: Dataset) -> list[Triple]:
         s = ACTOR + actor.id
         for c in types[actor.type]:
             add((s, RDF_TYPE, c))
-        add((s, E["skos:prefLabel"], en(actor.name)))
-        add((s, E["rdfs:label"], en(actor.name)))
-        for alias in actor.aliases:
-            add((s, E["skos:altLabel"], en(alias)))
-        if actor.id in ds.countries:
-            add((s, E["gk:country"], ACTOR + ds.countries[actor.id]))
-        if actor.track:
-            add((s, E["org:classification"], actor.track))
-        if actor.description:
-            add((s, E["dcterms:description"], en(actor.description)))
-        if actor.note:
-            add((s, E["skos:note"], en(actor.note)))
+        for name, spec in model.actor_fields.items():
+            value = actor.fields.get(name)
+            if not value:
+                continue
+            for v in (value if spec.many else [value]):
+                obj = (v if spec.scheme is not None else ACTOR + v if spec.actor_types is not None
+                       else en(v))
+                for prop in spec.properties:
+                    add((s, prop, obj))
         _citations(add, s, f"actor.{actor.id}", actor.sources)
 
-    from .projection import project
-
-    for rel, ids, issue_ids, key in zip(ds.relations, ds.participants, ds.issue_ids, ds.keys):
-        kind = model.relations[rel.kind]
-        s = REL + key
+    for fact in ds.facts:
+        rel = fact.record
+        kind = model.relations[fact.kind]
+        s = REL + fact.key
         add((s, RDF_TYPE, kind.class_iri))
         add((s, RDF_TYPE, E["gk:Relation"]))
         for role, spec in kind.roles.items():
-            for actor_id in ids.get(role, ()):
+            for actor_id in fact.participants.get(role, ()):
                 add((s, spec.property, ACTOR + actor_id))
-        for name, iri in rel.concepts.items():
+        for name, iri in fact.concepts.items():
             add((s, kind.concepts[name].property, iri))
-        for name, text in rel.literals.items():
+        for name, text in fact.literals.items():
             add((s, kind.literals[name], Lit(text)))
-        for issue_id in issue_ids:
+        for issue_id in fact.issues:
             add((s, kind.issues_property, ISSUE + issue_id))
-        if rel.start:
-            add((s, E["schema:startDate"], _date(rel.start)))
-        if rel.end:
-            add((s, E["schema:endDate"], _date(rel.end)))
+        if fact.start:
+            add((s, E["schema:startDate"], _date(fact.start)))
+        if fact.end:
+            add((s, E["schema:endDate"], _date(fact.end)))
         if rel.track:
             add((s, E["gk:track"], rel.track))
         if rel.confidence:
             add((s, E["gk:confidence"], rel.confidence))
+        add((s, E["gk:sign"], signs[fact.sign]))
         if rel.description:
             add((s, E["dcterms:description"], en(rel.description)))
         if rel.note:
             add((s, E["skos:note"], en(rel.note)))
-        _citations(add, s, key, rel.sources)
-        if rel.confidence == LOW:
-            continue  # a contradicted claim stays a claim: no shortcut, no founding date
-        for a, b, edge in project(kind, ids):
+        _citations(add, s, fact.key, rel.sources)
+        if fact.low:
+            continue  # a contradicted claim stays a claim: no shortcut, no derived date
+        for a, b, edge in project(kind, fact.participants):
             add((ACTOR + a, edge.shortcut, ACTOR + b))
             if not edge.directed:
                 add((ACTOR + b, edge.shortcut, ACTOR + a))
-        if rel.kind == "founding" and rel.start:
-            for org_id in ids["organisation"]:
-                add((ACTOR + org_id, E["schema:foundingDate"], _date(rel.start)))
+        if kind.start_shortcut and fact.start:
+            role, prop = kind.start_shortcut
+            for actor_id in fact.participants.get(role, ()):
+                add((ACTOR + actor_id, prop, _date(fact.start)))
     return out
 
 

@@ -82,11 +82,12 @@ def shipped(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def graph(shipped):
-    """The shipped graph as an rdflib Graph."""
-    from graphkit.to_rdf import to_rdflib
+def graph():
+    """The shipped graph as plain rdflib reads it: exports/graph.ttl (test_build checks that
+    the file is current)."""
+    import rdflib
 
-    return to_rdflib(shipped.lines)
+    return rdflib.Graph().parse(REPO / "exports" / "graph.ttl")
 
 
 @pytest.fixture(scope="module")

@@ -29,9 +29,13 @@ from __future__ import annotations
 import math
 from collections import deque
 
+from dataclasses import dataclass
+
 import networkx as nx
 
-__all__ = ["who_bridges", "brokers_between", "cut_points", "cut_off_by"]
+from .registry import Family, Measure
+
+__all__ = ["who_bridges", "brokers_between", "cut_points", "cut_off_by", "Cuts"]
 
 SPAN_UP_TO = 20_000  # edges: a local bridge's span needs a shortest path per edge beyond this
 
@@ -93,12 +97,22 @@ def who_bridges(G: nx.Graph, v, limit: int | None = None) -> list[dict]:
     return rows[:limit] if limit else rows
 
 
-def brokers_between(G: nx.Graph, a, b) -> list[dict]:
+def brokers_between(G: nx.Graph, a, b, ignore_direct: bool = False) -> list[dict]:
     """Who lies between ``a`` and ``b``: every other node on their shortest paths, with its
-    ``share`` of those paths and the ``distance_without`` it; most indispensable first."""
+    ``share`` of those paths and the ``distance_without`` it; most indispensable first. With
+    ``ignore_direct``, a tie between ``a`` and ``b`` themselves is set aside, so the brokers
+    of two actors who also deal directly can be seen.
+
+    >>> G = nx.Graph([("a", "b"), ("a", "m"), ("m", "b")])
+    >>> brokers_between(G, "a", "b"), [r["broker"] for r in brokers_between(G, "a", "b", True)]
+    ([], ['m'])
+    """
     for x in (a, b):
         if x not in G:
             raise KeyError(x)
+    if ignore_direct and (G.has_edge(a, b) or G.has_edge(b, a)):
+        G = G.copy()
+        G.remove_edges_from([(a, b), (b, a)])
     dist_a, sigma_a = _bfs(G, a)
     if b not in dist_a:
         return []
@@ -130,30 +144,53 @@ def cut_off_by(G: nx.Graph, v) -> list[set]:
     return sorted(pieces, key=lambda c: (-len(c), sorted(map(str, c))))
 
 
-def cut_points(G: nx.Graph) -> dict:
-    """Articulation points of the undirected graph, with what their removal cuts off:
-    ``{node: [sizes of the pieces its component falls into]}``; plus the bridges and local
-    bridges (with their span, or None above ``SPAN_UP_TO`` edges) under the keys
-    ``"_bridges"`` and ``"_local_bridges"``.
+@dataclass
+class Cuts:
+    """What holds a graph together: ``points`` (each articulation point with the sizes of the
+    pieces its component falls into without it, largest first), ``bridges`` (edges whose
+    removal disconnects) and ``local_bridges`` (edges between actors with no contact in
+    common, with their span: how far apart the two would be without it, or None when not
+    computed)."""
+
+    points: dict
+    bridges: list
+    local_bridges: list
+
+
+def cut_points(G: nx.Graph) -> Cuts:
+    """Articulation points, bridges and local bridges of the undirected graph (the span of a
+    local bridge is computed up to ``SPAN_UP_TO`` edges).
 
     >>> import networkx as nx
-    >>> G = nx.barbell_graph(3, 1)          # two triangles joined through node 3
-    >>> cuts = cut_points(G)
-    >>> sorted(k for k in cuts if not str(k).startswith("_")), cuts[3]
-    ([2, 3, 4], [3, 3])
-    >>> cuts["_bridges"]
-    [(2, 3), (3, 4)]
+    >>> cuts = cut_points(nx.barbell_graph(3, 1))   # two triangles joined through node 3
+    >>> sorted(cuts.points), cuts.points[3], cuts.bridges
+    ([2, 3, 4], [3, 3], [(2, 3), (3, 4)])
     """
     U = G.to_undirected(as_view=True) if G.is_directed() else G
-    out: dict = {}
+    points = {}
     for v in sorted(nx.articulation_points(U), key=str):
         comp = nx.node_connected_component(U, v)
         H = U.subgraph(comp - {v})
-        out[v] = sorted((len(c) for c in nx.connected_components(H)), reverse=True)
-    out["_bridges"] = sorted((tuple(sorted(e, key=str)) for e in nx.bridges(U)), key=str)
+        points[v] = sorted((len(c) for c in nx.connected_components(H)), reverse=True)
+    bridges = sorted((tuple(sorted(e, key=str)) for e in nx.bridges(U)), key=str)
     with_span = U.number_of_edges() <= SPAN_UP_TO
-    out["_local_bridges"] = sorted(
-        ((*sorted(t[:2], key=str), t[2] if with_span else None)
-         for t in nx.local_bridges(U, with_span=with_span)
-         for t in [t if with_span else (*t, None)]), key=str)
+    local = sorted(((*sorted(t[:2], key=str), t[2] if with_span else None)
+                    for t in nx.local_bridges(U, with_span=with_span)
+                    for t in [t if with_span else (*t, None)]), key=str)
+    return Cuts(points, bridges, local)
+
+
+FAMILY = Family("cuts", (
+    Measure("cut_point", "cut point", "Number of pieces the actor's removal splits its component "
+            "into (0: not an articulation point).", rdf="cutPoint", integer=True),
+), lambda G, ctx: {"cut_point": _pieces(G)}, order=30)
+
+
+def _pieces(G: nx.Graph) -> dict:
+    """How many pieces each node's removal splits its component into (0: none)."""
+    U = G.to_undirected(as_view=True) if G.is_directed() else G
+    out = {v: 0 for v in G}
+    for v in nx.articulation_points(U):
+        comp = nx.node_connected_component(U, v)
+        out[v] = nx.number_connected_components(U.subgraph(comp - {v}))
     return out

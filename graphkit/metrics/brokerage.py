@@ -40,7 +40,9 @@ from collections import Counter
 
 import networkx as nx
 
-__all__ = ["ROLES", "brokerage", "expected_brokerage", "brokerage_scores"]
+from .registry import Family, Measure
+
+__all__ = ["ROLES", "brokerage", "expected_brokerage", "brokerage_scores", "undefined_roles"]
 
 ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
 
@@ -125,3 +127,44 @@ def brokerage_scores(G: nx.DiGraph, groups: dict) -> dict:
             row[f"{r}_ratio"] = raw[v][r] / expected[v][r] if expected[v][r] else None
         out[v] = row
     return out
+
+
+def undefined_roles(groups: dict) -> dict[str, str]:
+    """The roles whose ratio cannot exist with these groups, and why.
+
+    >>> undefined_roles({"a": "ASEAN", "b": "outside"})
+    {'liaison': 'liaison brokerage needs three groups (broker, source and target all in different groups); there are 2'}
+    """
+    n = len(set(groups.values()))
+    out = {}
+    if n < 3:
+        out["liaison"] = ("liaison brokerage needs three groups (broker, source and target all "
+                          f"in different groups); there are {n}")
+    if n < 2:
+        for r in ("itinerant", "representative", "gatekeeper"):
+            out[r] = f"{r} brokerage needs two groups; there is {n}"
+    return out
+
+
+def _columns(G: nx.DiGraph, context) -> dict:
+    groups = context.groups or {v: "" for v in G}
+    scores = brokerage_scores(G, groups)
+    out = {}
+    for r in ROLES:
+        out[r] = {v: scores[v][r] for v in G}
+        out[f"{r}_ratio"] = {v: scores[v][f"{r}_ratio"] for v in G}
+    return {**out, "_meta": {"undefined": undefined_roles(groups)}}
+
+
+FAMILY = Family("brokerage", tuple(
+    m for r, doc in (
+        ("coordinator", "within its own group, between two of its members"),
+        ("itinerant", "between two members of another group (also called consultant)"),
+        ("representative", "from its own group out to another"),
+        ("gatekeeper", "from another group in to its own"),
+        ("liaison", "between two groups, belonging to neither"))
+    for m in (Measure(r, f"{r} brokerage", f"Open two-paths the actor brokers {doc} (Gould and "
+                                           "Fernandez).", directed=True, shown=False),
+              Measure(f"{r}_ratio", f"{r} brokerage ratio", f"{r.capitalize()} brokerage over "
+                      "its expected count with the groups drawn at random.", directed=True))),
+    _columns, order=50)

@@ -36,14 +36,39 @@ import networkx as nx
 
 from . import fast
 
-__all__ = ["centralities", "pivot_error_bound", "EXACT_LIMIT"]
+from .registry import Family, Measure
 
-EXACT_LIMIT = 20_000  # nodes: exact betweenness up to this size (10k nodes: 11 s)
+__all__ = ["centralities", "pivot_error_bound", "betweenness_pivots", "betweenness_note"]
+
+EXACT_LIMIT = 20_000  # nodes: exact betweenness of one graph up to this size (10k nodes: 11 s)
+EXACT_SERIES_LIMIT = 3_000  # nodes: the same for a series of graphs (a measure year by year)
 FAST_FROM = 1_000  # nodes: from this size on, igraph computes (see graphkit.metrics.fast)
 PIVOTS = 500
 
 
-def centralities(G: nx.Graph, k: int | None = None, seed: int = 1) -> dict[str, dict]:
+def betweenness_pivots(n: int, k: int | None = None, series: bool = False) -> int | None:
+    """The one rule for exact or estimated betweenness: ``k`` pivots if given, exact up to
+    ``EXACT_LIMIT`` nodes (``EXACT_SERIES_LIMIT`` for a series of graphs), else ``PIVOTS``;
+    None means exact.
+
+    >>> betweenness_pivots(500), betweenness_pivots(25_000), betweenness_pivots(5_000, series=True)
+    (None, 500, 500)
+    """
+    if k is None and n > (EXACT_SERIES_LIMIT if series else EXACT_LIMIT):
+        k = PIVOTS
+    return None if k is None or k >= n else k
+
+
+def betweenness_note(n: int, pivots: int | None) -> str:
+    """'exact', or how betweenness was estimated and how close it is."""
+    if pivots is None or pivots >= n:
+        return "exact"
+    return (f"estimated from {pivots} pivots; within ±{pivot_error_bound(n, pivots):.3f} of "
+            "exact for every actor with 95% probability")
+
+
+def centralities(G: nx.Graph, k: int | None = None, seed: int = 1,
+                 fast_always: bool = False, only: frozenset | None = None) -> dict[str, dict]:
     """Degree, betweenness, closeness and PageRank of every node of ``G``.
 
     Parameters
@@ -55,23 +80,25 @@ def centralities(G: nx.Graph, k: int | None = None, seed: int = 1) -> dict[str, 
     """
     distance = "distance" if _has(G, "distance") else None
     n = G.number_of_nodes()
-    if k is None and n > EXACT_LIMIT:
-        k = PIVOTS
-    if k is not None and k >= n:
-        k = None
+    k = betweenness_pivots(n, k)
     out = {"degree": nx.degree_centrality(G) if n > 1 else {v: 0.0 for v in G}}
     if G.is_directed():
         out["in_degree"] = nx.in_degree_centrality(G) if n > 1 else {v: 0.0 for v in G}
         out["out_degree"] = nx.out_degree_centrality(G) if n > 1 else {v: 0.0 for v in G}
-    if n < FAST_FROM:  # networkx itself: importing igraph alone takes longer than this
-        out["betweenness"] = nx.betweenness_centrality(G, k=k, normalized=True,
-                                                       weight=distance, seed=seed)
-        out["closeness"] = nx.closeness_centrality(G, distance=distance)
-        out["pagerank"] = fast.pagerank(G, weight="weight")  # networkx's needs scipy
+    want = (lambda m: only is None or m in only)
+    if n < FAST_FROM and not fast_always:  # networkx: importing igraph takes longer than this
+        if want("betweenness"):
+            out["betweenness"] = nx.betweenness_centrality(G, k=k, normalized=True,
+                                                           weight=distance, seed=seed)
+        if want("closeness"):
+            out["closeness"] = nx.closeness_centrality(G, distance=distance)
     else:
-        out["betweenness"] = fast.betweenness(G, k=k, distance=distance, seed=seed)
-        out["closeness"] = fast.closeness(G, distance=distance)
-        out["pagerank"] = fast.pagerank(G, weight="weight")
+        if want("betweenness"):
+            out["betweenness"] = fast.betweenness(G, k=k, distance=distance, seed=seed)
+        if want("closeness"):
+            out["closeness"] = fast.closeness(G, distance=distance)
+    if want("pagerank"):
+        out["pagerank"] = fast.pagerank(G, weight="weight")  # networkx's needs scipy
     return out
 
 
@@ -91,3 +118,22 @@ def pivot_error_bound(n: int, k: int, delta: float = 0.05) -> float:
 
 def _has(G: nx.Graph, attr: str) -> bool:
     return any(attr in d for _, _, d in G.edges(data=True))
+
+
+FAMILY = Family("centrality", (
+    Measure("degree", "degree centrality", "Share of the other actors the actor is tied to.",
+            rdf="degreeCentrality"),
+    Measure("in_degree", "in-degree centrality", "Share of the other actors with a tie to the "
+            "actor.", directed=True, shown=False),
+    Measure("out_degree", "out-degree centrality", "Share of the other actors the actor has a "
+            "tie to.", directed=True, shown=False),
+    Measure("betweenness", "betweenness centrality", "Normalised betweenness (Freeman): share of "
+            "shortest paths between other pairs that run through the actor.",
+            rdf="betweennessCentrality"),
+    Measure("closeness", "closeness centrality", "Inverse mean distance to the actors it reaches "
+            "(Wasserman and Faust's correction for disconnected graphs).",
+            rdf="closenessCentrality"),
+    Measure("pagerank", "PageRank", "Stationary share of a random walk along ties (damping 0.85).",
+            rdf="pageRank"),
+), lambda G, ctx: centralities(G, k=ctx.pivots, seed=ctx.seed, fast_always=ctx.fast,
+                               only=ctx.only), order=10)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import networkx as nx
 
 from .centrality import FAST_FROM
+from .registry import Family, Measure
 
 __all__ = ["communities"]
 
@@ -38,3 +39,14 @@ def communities(G: nx.Graph, seed: int = 1) -> tuple[dict, float]:
     parts = sorted(parts, key=lambda c: (-len(c), sorted(map(str, c))[0]))
     labels = {v: i + 1 for i, part in enumerate(parts) for v in part}
     return labels, nx.community.modularity(U, parts, weight="weight")
+
+
+def _columns(G: nx.Graph, context) -> dict:
+    labels, modularity = communities(G, seed=context.seed)
+    return {"community": labels, "_meta": {"modularity": modularity}}
+
+
+FAMILY = Family("communities", (
+    Measure("community", "community", "Louvain community number (1: the largest).",
+            rdf="community", integer=True),
+), _columns, order=40)

@@ -37,6 +37,8 @@ import math
 
 import networkx as nx
 
+from .registry import Family, Measure
+
 __all__ = ["structural_holes", "hierarchy"]
 
 
@@ -111,3 +113,21 @@ def hierarchy(G: nx.Graph, v, weight: str | None = None) -> float | None:
     return structural_holes(G.subgraph(set(nx.all_neighbors(G, v)) | {v} | {
         q for j in nx.all_neighbors(G, v) for q in nx.all_neighbors(G, j)}), weight)[v][
         "hierarchy"]
+
+
+def _columns(G: nx.Graph, context) -> dict:
+    rows = structural_holes(G, weight="weight")
+    return {c: {v: r[c] for v, r in rows.items()}
+            for c in ("constraint", "effective_size", "efficiency", "hierarchy")}
+
+
+FAMILY = Family("structural-holes", (
+    Measure("constraint", "constraint (Burt)", "Low constraint: the actor spans structural "
+            "holes.", rdf="burtConstraint"),
+    Measure("effective_size", "effective size (Burt)", "Contacts less their redundancy.",
+            rdf="effectiveSize"),
+    Measure("efficiency", "efficiency (Burt)", "Effective size over the number of contacts.",
+            rdf="efficiency"),
+    Measure("hierarchy", "hierarchy (Burt)", "How much of the constraint comes from one contact "
+            "(Coleman-Theil disorder).", rdf="hierarchy"),
+), _columns, order=20)
