@@ -26,15 +26,16 @@ CASE = r'''
 import json, resource, sys, time
 from pathlib import Path
 from graphkit.build import check
-from graphkit.views import relations_from_triples, make_view
+from graphkit.facts import graph_of
+from graphkit.views import make_view
 r = check(Path(sys.argv[1]), shacl=False)
-g = relations_from_triples(r.triples, r.dataset.model)
+g = graph_of(r.dataset)
 G = make_view(g, "all").graph
 what = sys.argv[2]
 t = time.perf_counter()
 note = ""
 if what == "all":
-    from graphkit.metrics.table import metric_table
+    from graphkit.metrics.registry import metric_table
     rows, meta = metric_table(G)
     note = meta["betweenness"]
 elif what == "igraph-exact":

@@ -19,7 +19,20 @@ def _progress(data: Path):
     return lambda files: progress.bar(list(files), "reading data")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Main(click.Group):
+    """The command group; a model that cannot be loaded is a message, not a traceback."""
+
+    def invoke(self, ctx):
+        from .model import InvalidModel
+
+        try:
+            return super().invoke(ctx)
+        except InvalidModel as exc:
+            click.echo(f"graphkit: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="graphkit")
 def main() -> None:
     """graphkit: the knowledge graph of Asia-Pacific security diplomacy.

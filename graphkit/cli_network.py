@@ -518,9 +518,10 @@ def diff(old, new, data, metric, top, fmt) -> None:
             click.echo(render([{"actor": label(a), "id": a, "before": x, "after": y,
                                 "move": (y or 0) - (x or 0)} for a, x, y in d.moves], fmt))
         return
+    number = lambda x: "" if x is None else f"{x:.6f}"
     click.echo(render(rows + [{"what": f"{metric} moved", "relation": a,
-                               "detail": f"{x} -> {y}"} for a, x, y in d.moves], fmt,
-                      ["what", "relation", "detail"]))
+                               "detail": f"{number(x)} -> {number(y)}"} for a, x, y in d.moves],
+                      fmt, ["what", "relation", "detail"]))
     del g
 
 

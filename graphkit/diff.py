@@ -98,7 +98,7 @@ def _fact_view(f: Fact) -> dict:
     return {"end": str(f.end) if f.end else "", "track": f.track or "",
             "confidence": f.confidence or "", "literals": f.literals,
             "description": rec.description if rec else "", "note": rec.note if rec else "",
-            "sources": [(c.source, c.quote) for c in (rec.sources if rec else [])]}
+            "sources": [(c.source, c.quote, c.note, c.lang) for c in (rec.sources if rec else [])]}
 
 
 def _source_view(s) -> dict:

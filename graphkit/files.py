@@ -10,6 +10,7 @@ plain ``pip install`` works from any folder. Both are read through :mod:`importl
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -17,9 +18,13 @@ FOLDERS = ("ontology", "queries", "data")
 
 
 def shipped(name: str) -> Path:
-    """The folder ``name`` (one of :data:`FOLDERS`) that came with graphkit."""
+    """The folder ``name`` (one of :data:`FOLDERS`) that came with graphkit; for the ontology,
+    the folder ``GRAPHKIT_ONTOLOGY`` names instead, where set (a model of one's own: a copy of
+    ``ontology/`` with more kinds, fields or views)."""
     if name not in FOLDERS:
         raise ValueError(f"graphkit ships no folder '{name}'")
+    if name == "ontology" and os.environ.get("GRAPHKIT_ONTOLOGY"):
+        return Path(os.environ["GRAPHKIT_ONTOLOGY"])
     package = resources.files("graphkit")
     inside = package / name  # an installed wheel
     if inside.is_dir():

@@ -85,12 +85,21 @@ class Filter:
             return False
         return fact.active(self.as_of)
 
-    def select(self, g: Graph, kinds: frozenset[str] | None = None) -> tuple[list[Fact], list[str]]:
-        """The facts of ``g`` this filter keeps (of ``kinds`` if given), and notes saying
-        what was left out and what was kept though undated."""
+    def select(self, g: Graph, kinds: frozenset[str] | None = None,
+               signs: frozenset[str] | None = None) -> tuple[list[Fact], list[str]]:
+        """The facts of ``g`` this filter keeps (of ``kinds`` and ``signs`` if given), and
+        notes saying what was left out and what was kept though undated."""
         pool = [f for f in g.facts if kinds is None or f.kind in kinds]
         kept = [f for f in pool if self.keep(f, g)]
         notes = []
+        if signs is not None:
+            other = [f for f in kept if f.sign not in signs]
+            kept = [f for f in kept if f.sign in signs]
+            if other:
+                left = sorted({f.sign for f in other})
+                notes.append(f"{len(other)} {' and '.join(left)} relations left out by this "
+                             "view" + (" (the conflict view holds them)"
+                                       if "adversarial" in left else ""))
         if self.tracks is not None or self.relations is not None or self.exclude:
             what = "; ".join(x for x in (
                 f"track {', '.join(sorted(self.tracks, key=TRACKS.index))}" if self.tracks

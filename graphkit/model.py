@@ -253,8 +253,12 @@ class Model:
 def load_model(ontology_dir: Path = ONTOLOGY_DIR) -> Model:
     """Load and check ``model.yaml`` against ``graphkit.ttl`` (cached: the files ship with graphkit)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    spec = yaml.load((ontology_dir / "model.yaml").read_text(encoding="utf-8"), Loader=loader)
-    triples, declared, schemes, labels = _read_ontology(ontology_dir / "graphkit.ttl")
+    try:
+        spec = yaml.load((ontology_dir / "model.yaml").read_text(encoding="utf-8"),
+                         Loader=loader)
+        triples, declared, schemes, labels = _read_ontology(ontology_dir / "graphkit.ttl")
+    except (OSError, yaml.YAMLError, SyntaxError, ValueError) as exc:
+        raise InvalidModel(f"cannot read the model in {ontology_dir}: {exc}") from None
     problems: list[str] = []
 
     def term(curie: str, where: str) -> str:

@@ -54,8 +54,7 @@ def make_view(g: Graph, name: str, flt: Filter | str | dt.date | None = None) ->
         raise ValueError(f"unknown view {name!r}; one of: {', '.join(g.model.views)}")
     flt = flt if isinstance(flt, Filter) else Filter(as_of=flt if flt is not None else "present")
     flt = Filter(**{**flt.__dict__, "as_of": _as_of(flt.as_of)})
-    facts, notes = flt.select(g, spec.kinds)
-    facts = [f for f in facts if f.sign in spec.signs]
+    facts, notes = flt.select(g, spec.kinds, spec.signs)
     graph = _BUILDERS[spec.build](g, spec, facts, flt)
     if spec.nodes is not None and spec.build in ("weighted", "signed", "bipartite"):
         graph.remove_nodes_from([n for n in list(graph)

@@ -13,7 +13,8 @@ import pytest
 import rdflib
 
 from conftest import REPO, run
-from graphkit.views import make_view, relations_from_triples
+from graphkit.facts import graph_of
+from graphkit.views import make_view
 
 SCHEMA = json.loads((REPO / "tests" / "kumu-blueprint.schema.json").read_text(encoding="utf-8"))
 
@@ -21,8 +22,7 @@ SCHEMA = json.loads((REPO / "tests" / "kumu-blueprint.schema.json").read_text(en
 @pytest.fixture(scope="module")
 def actors_all(shipped):
     """The view the exports below write: every actor and relation, all years."""
-    g = relations_from_triples(shipped.triples, shipped.dataset.model)
-    return make_view(g, "actors", "all").graph
+    return make_view(graph_of(shipped.dataset), "actors", "all").graph
 
 
 def export(tmp_path, fmt: str, name: str, *extra: str):
@@ -41,11 +41,18 @@ def test_gexf_reads_back_with_time_intervals(tmp_path, actors_all) -> None:
     # Timor-Leste's ASEAN membership began on 26 October 2025; its edge starts then
     edge = back.edges["asean", "timor-leste"] if back.has_edge("asean", "timor-leste") else \
         back.edges["timor-leste", "asean"]
-    assert edge["start"] <= "2025-10-26" and "membership" in edge["label"]
-    dated = sum(1 for _, _, d in back.edges(data=True) if "start" in d)
-    assert dated == sum(1 for _, _, d in actors_all.edges(data=True) if "start" in d) > 100
+    # (networkx's reader turns an open end, which the file leaves out, into the text "None")
+    assert ("2025-10-26", "None") in edge["spells"] and "membership" in edge["label"]
+    # Viet Nam's two terms on the Security Council are two spells, not one span 2008-2021
+    terms = back.edges["viet-nam", "unsc"] if back.has_edge("viet-nam", "unsc") else \
+        back.edges["unsc", "viet-nam"]
+    assert sorted(terms["spells"]) == [("2008-01-01", "2009-12-31"), ("2020-01-01", "2021-12-31")]
+    timed = sum(1 for _, _, d in back.edges(data=True) if "spells" in d)
+    assert timed == sum(1 for _, _, d in actors_all.edges(data=True)
+                        if all(s or e for s, e in d["periods"])) > 100
     assert back.nodes["cscap"]["label"] == "Council for Security Cooperation in the Asia Pacific"
     assert back.nodes["cscap"]["type"] == "track2-network"
+    assert back.nodes["cscap"]["betweenness"] > 0  # the measures travel as node attributes
 
 
 def test_graphml_reads_back_with_attributes(tmp_path, actors_all) -> None:
@@ -55,6 +62,7 @@ def test_graphml_reads_back_with_attributes(tmp_path, actors_all) -> None:
     u, v, d = next((u, v, d) for u, v, d in actors_all.edges(data=True) if "start" in d)
     assert back.edges[u, v]["start"] == d["start"]
     assert back.edges[u, v]["weight"] == d["weight"]
+    assert 0 <= back.nodes["asean"]["constraint"] <= 1 and back.nodes["asean"]["community"] >= 1
 
 
 def test_csv_node_and_edge_lists(tmp_path, actors_all) -> None:
@@ -65,7 +73,10 @@ def test_csv_node_and_edge_lists(tmp_path, actors_all) -> None:
     assert len(edges) == actors_all.number_of_edges()
     ids = {n["id"] for n in nodes}
     assert all(e["source"] in ids and e["target"] in ids for e in edges)
-    assert {"label", "type", "track"} <= set(nodes[0]) and {"kinds", "start"} <= set(edges[0])
+    assert {"label", "type", "track", "betweenness", "pagerank"} <= set(nodes[0])
+    assert {"kinds", "start", "roles"} <= set(edges[0])
+    japan = next(e for e in edges if {e["source"], e["target"]} == {"japan", "asean"})
+    assert "dialogue-partner" in japan["roles"].split(",")  # a membership keeps its role
 
 
 def test_kumu_blueprint_is_valid_and_consistent(tmp_path, actors_all) -> None:
@@ -78,6 +89,9 @@ def test_kumu_blueprint_is_valid_and_consistent(tmp_path, actors_all) -> None:
     assert not any("_" in i for i in ids)  # Kumu's search cannot select ids with underscores
     cscap = next(e for e in data["elements"] if e["id"] == "cscap")
     assert cscap["type"] == "Track-2 network" and "Track 2" in cscap["tags"]
+    assert cscap["Betweenness"] > 0
+    japan = next(c for c in data["connections"] if {c["from"], c["to"]} == {"japan", "asean"})
+    assert "dialogue-partner" in japan["Roles"]
 
 
 def test_kumu_schema_catches_a_broken_file() -> None:

@@ -59,7 +59,9 @@ def page(browser):
 def expected(shipped):
     from graphkit.map_data import map_data
 
-    return map_data(shipped.dataset, {r["id"]: r for r in shipped.metric_rows})
+    from graphkit.facts import graph_of
+
+    return map_data(graph_of(shipped.dataset), {r["id"]: r for r in shipped.metric_rows})
 
 
 def test_loads_offline_without_errors_or_outside_requests(page) -> None:

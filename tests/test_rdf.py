@@ -79,13 +79,13 @@ def test_shortcuts_are_exactly_the_projected_edges(shipped, graph) -> None:
     ds = shipped.dataset
     expected = set()
     shortcut_props = set()
-    for rel, ids in zip(ds.relations, ds.participants):
-        kind = ds.model.relations[rel.kind]
+    for fact in ds.facts:
+        kind = ds.model.relations[fact.kind]
         for edge in kind.edges:
             shortcut_props.add(edge.shortcut)
-        if rel.confidence == PREFIXES["gk"] + "confidence-low":
+        if fact.record.confidence == PREFIXES["gk"] + "confidence-low":
             continue
-        for a, b, edge in project(kind, ids):
+        for a, b, edge in project(kind, fact.participants):
             expected.add((a, edge.shortcut, b))
             if not edge.directed:
                 expected.add((b, edge.shortcut, a))
