@@ -86,20 +86,27 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
     return result
 
 
+def measure(g, view: str = "actors") -> tuple[list[dict], dict]:
+    """The measures of every actor in ``view`` as of today, brokerage groups by ASEAN's side
+    (what the build publishes, the map sizes nodes by and the site ranks actors by)."""
+    from .metrics.registry import Context, metric_table
+    from .views import make_view
+
+    v = make_view(g, view, "present")
+    if v.graph.number_of_nodes() == 0:
+        return [], {"betweenness": "exact"}
+    groups = {n: d["asean"] for n, d in v.graph.nodes(data=True)}
+    return metric_table(v.graph, Context(groups=groups, grouping="asean"))
+
+
 def _metrics(result: BuildResult, triples: list) -> list:
     """Measure the actors' view of the present and return the measures as triples."""
     from .facts import graph_of
     from .metrics.publish import metric_triples
-    from .metrics.registry import Context, metric_table
-    from .views import make_view
 
     g = graph_of(result.dataset)
     result.graph = g
-    view = make_view(g, "actors", "present")
-    if view.graph.number_of_nodes() == 0:
-        return []
-    groups = {n: d["asean"] for n, d in view.graph.nodes(data=True)}
-    rows, meta = metric_table(view.graph, Context(groups=groups, grouping="asean"))
+    rows, meta = measure(g)
     result.metric_rows = rows
     if meta["betweenness"] != "exact":
         result.notes.append(f"metrics: betweenness {meta['betweenness']}")
@@ -108,10 +115,10 @@ def _metrics(result: BuildResult, triples: list) -> list:
 
 def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None = None,
           progress: Callable[[Iterable], Iterable] | None = None,
-          metrics: bool = True) -> BuildResult:
+          metrics: bool = True, site: bool = True) -> BuildResult:
     """Check ``data`` and, only if it has no error, write the exports into ``out`` atomically:
-    graph.ttl, graph.nt, graph.jsonld and (with ``metrics``) metrics.csv and the interactive
-    map network.html."""
+    graph.ttl, graph.nt, graph.jsonld and (with ``metrics``) metrics.csv, the interactive map
+    network.html and (with ``site``) the static site site/."""
     result = check(data, shown_as, shacl, progress, metrics)
     if not result.ok:
         return result
@@ -128,6 +135,12 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
         extra["network.html"] = render(map_data(result.graph, rows)).encode("utf-8")
     try:
         result.written = write_exports(out, result.triples, result.lines, extra=extra)
+        if metrics and site:
+            from .site import write_site
+
+            directed = {r["id"]: r for r in measure(result.graph, "directed")[0]}
+            write_site(result.graph, out / "site", rows, directed)
+            result.written.append(out / "site")
     except (OSError, RuntimeError) as exc:
         raise WriteError(f"could not write the exports into {out}: "
                          f"{getattr(exc, 'strerror', None) or exc}") from None

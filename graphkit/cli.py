@@ -11,6 +11,13 @@ import click
 from . import __version__, cli_network, cli_sparql
 from .cli_options import DATA, MAX_PER_FILE, data_option, finish, no_actor
 
+def _size(path: Path) -> str:
+    if path.is_dir():
+        files = [p for p in path.rglob("*") if p.is_file()]
+        return f"{len(files):,} files, {sum(p.stat().st_size for p in files):,} bytes"
+    return f"{path.stat().st_size:,} bytes"
+
+
 def _progress(data: Path):
     from . import progress
 
@@ -83,9 +90,12 @@ def validate(data: Path, shacl: bool | None, show_all: bool) -> None:
 @click.option("--metrics/--no-metrics", default=True, show_default=True,
               help="Measure every actor (centrality, structural holes...) into the graph and "
                    "metrics.csv, and draw network.html.")
-def build(data: Path, out: Path, shacl: bool | None, metrics: bool) -> None:
-    """Check the data and write graph.ttl, graph.nt, graph.jsonld, metrics.csv and the
-    interactive map network.html.
+@click.option("--site/--no-site", default=True, show_default=True,
+              help="Write the static site (a page per actor, source and relation kind) into "
+                   "OUT/site/ (with --metrics).")
+def build(data: Path, out: Path, shacl: bool | None, metrics: bool, site: bool) -> None:
+    """Check the data and write graph.ttl, graph.nt, graph.jsonld, metrics.csv, the
+    interactive map network.html and the static site site/.
 
     \b
     The exports are written atomically: if any check fails, nothing in --out changes.
@@ -100,7 +110,7 @@ def build(data: Path, out: Path, shacl: bool | None, metrics: bool) -> None:
 
     try:
         result = run(data, out, str(data), shacl=shacl, progress=_progress(data),
-                     metrics=metrics)
+                     metrics=metrics, site=site)
     except WriteError as exc:
         click.secho(f"graphkit build: {exc}; the files in {out} are unchanged.", fg="red",
                     err=True)
@@ -116,7 +126,7 @@ def build(data: Path, out: Path, shacl: bool | None, metrics: bool) -> None:
     click.echo(f"sources: {s['sources']}   citations: {s['citations']}   issues: {s['issues']}   "
                f"triples: {s['triples']}")
     for path in result.written:
-        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+        click.echo(f"wrote {path} ({_size(path)})")
     click.echo(f"done in {time.perf_counter() - started:.2f} s")
 
 

@@ -717,9 +717,40 @@ def view(data, focus, hops, as_of, tracks, kinds, exclude, drop_undated, min_con
     m = map_data(g, measured, size_by, focus_id, hops, flt)
     subtitle = (f"around {g.label(focus_id)}, {hops} step(s)" if focus_id else "") + (
         f"; as of {flt.label}" if flt.label != "all" else "")
-    path = write(render(m, subtitle=subtitle.strip("; "), size_by=size_by), out)
+    path = write(render(m, subtitle=subtitle.strip("; "), size_by=size_by,
+                        fold=focus_id is None), out)
     click.echo(f"wrote {path} ({len(m.nodes)} actors, {len(m.edges)} relations, "
                f"{path.stat().st_size:,} bytes)")
+
+
+@click.command("site")
+@data_option
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("site"), show_default=True, help="The folder to write (replaced).")
+def site(data, out) -> None:
+    """Write the graph as a static site: an index searching every name and alias, a page per
+    actor (relations, sources and quotes, measures and their rank, brokerage, a small map),
+    per source document and per relation kind. It opens by double-click, fetches nothing, and
+    serves as it is from any static host.
+
+    \b
+    Example:
+      graphkit site -o site && open site/index.html
+    """
+    import time
+
+    from .build import measure
+    from .facts import graph_of
+    from .site import write_site
+
+    started = time.perf_counter()
+    g = graph_of(checked(data).dataset)
+    rows = {r["id"]: r for r in measure(g)[0]}
+    roles = {r["id"]: r for r in measure(g, "directed")[0]}
+    written = write_site(g, out, rows, roles)
+    size = sum(p.stat().st_size for p in written)
+    click.echo(f"wrote {out}/ ({len(written):,} files, {size:,} bytes) in "
+               f"{time.perf_counter() - started:.2f} s")
 
 
 @click.command("views")
@@ -732,4 +763,4 @@ def views() -> None:
 
 
 COMMANDS = [metrics, bridges, brokers, cuts, groups, balance, changes, diff, evolution, export,
-            view, views]
+            view, site, views]

@@ -146,6 +146,8 @@ def parse_file(path: Path):
 @GRAPH
 @click.option("--map", "map_file", default=Path("exports/network.html"), show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The map served at /map.")
+@click.option("--site", "site_dir", default=Path("exports/site"), show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="The site served at /site/.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Queries answered at once (one process each).")
 @click.option("--timeout", type=click.FloatRange(0.1), default=10.0, show_default=True,
@@ -166,8 +168,8 @@ def parse_file(path: Path):
               help="Let SERVICE reach this endpoint (repeatable; by default a query with "
                    "SERVICE is refused, so the server contacts no other address).")
 @click.option("--quiet", is_flag=True, help="Log only problems, not each request.")
-def serve(host, port, graph_file, map_file, workers, timeout, memory_mb, max_mb, read_timeout,
-          idle_timeout, max_connections, services, quiet) -> None:
+def serve(host, port, graph_file, map_file, site_dir, workers, timeout, memory_mb, max_mb,
+          read_timeout, idle_timeout, max_connections, services, quiet) -> None:
     """Serve the built graph as a read-only SPARQL 1.1 Protocol endpoint, with a page to
     type queries and the network map.
 
@@ -195,12 +197,12 @@ def serve(host, port, graph_file, map_file, workers, timeout, memory_mb, max_mb,
                                         frozenset(services)),
                         read_timeout, idle_timeout, max_connections, quiet)
     try:
-        server, pool = make_server(graph_file, host, port, settings, map_file)
+        server, pool = make_server(graph_file, host, port, settings, map_file, site_dir)
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     where = f"http://{server.effective_host}:{server.effective_port}"
     click.echo(f"graphkit: serving {graph_file} ({pool.triples:,} triples) at {where}/sparql "
-               f"(query page: {where}/); Ctrl-C stops")
+               f"(query page: {where}/; map: {where}/map; site: {where}/site/); Ctrl-C stops")
     sys.stdout.flush()
     try:
         server.run()

@@ -48,11 +48,20 @@ def map_data(g: Graph, metrics: dict[str, dict] | None = None, size_by: str = "b
     model = g.model
     flt = flt or Filter(as_of="all")
     facts, notes = flt.select(g)
+    members: dict[str, int] = defaultdict(int)
+    for fact in facts:
+        if fact.kind == "membership":
+            for body in fact.participants.get("organisation", ()):
+                members[body] += 1
+    fold = {b for b, n in members.items() if model.fold_members_from and
+            n >= model.fold_members_from}
     edges: list[dict] = []
     for fact in facts:
         track = flt.track_of(fact, g)
         for a, b, spec in g.edges(fact):
             edges.append(_edge(g, fact, track, a, b, spec, len(edges)))
+            if fact.kind == "membership" and b in fold:
+                edges[-1]["fold"] = b
     if focus:
         keep = _within(edges, focus, hops)
         edges = [e for e in edges if e["from"] in keep and e["to"] in keep]
@@ -63,6 +72,9 @@ def map_data(g: Graph, metrics: dict[str, dict] | None = None, size_by: str = "b
         by_actor[e["from"]] += 1
         by_actor[e["to"]] += 1
     nodes = [_node(g, a, (metrics or {}).get(a, {}), size_by, by_actor[a]) for a in involved]
+    for n in nodes:
+        if n["id"] in fold:
+            n["folds"] = members[n["id"]]
     years = [y for e in edges for y in (e["startYear"], e["endYear"]) if y]
     kinds = sorted({e["kind"] for e in edges})
     types = sorted({n["type"] for n in nodes})

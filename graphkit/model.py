@@ -206,6 +206,7 @@ class Model:
     views: dict[str, ViewSpec] = field(default_factory=dict)
     groupings: dict[str, Grouping] = field(default_factory=dict)
     type_groups: dict[str, frozenset[str]] = field(default_factory=dict)
+    fold_members_from: int = 0  # the map folds the memberships of bodies with this many or more
     _notations: dict[str, str] = field(default_factory=dict, repr=False)
 
     def concept(self, scheme: str, notation: str) -> str | None:
@@ -309,8 +310,11 @@ def load_model(ontology_dir: Path = ONTOLOGY_DIR) -> Model:
         problems.append(f"graphkit.ttl: gk:Signs must hold {', '.join(SIGNS)}")
     if problems:
         raise InvalidModel("invalid model:\n  " + "\n  ".join(problems))
+    fold = spec.get("map", {}).get("fold_members_from", 0)
+    if not isinstance(fold, int) or fold < 0:
+        raise InvalidModel(f"invalid model:\n  map.fold_members_from: '{fold}' is not a count")
     return Model(actor_types, relations, schemes, texts, labels, triples, actor_fields, views,
-                 groupings, {k: frozenset(v) for k, v in groups.items()})
+                 groupings, {k: frozenset(v) for k, v in groups.items()}, fold)
 
 
 def _style(raw: dict, where: str, problems: list[str]) -> Style:

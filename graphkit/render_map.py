@@ -21,6 +21,7 @@ type and relation kind).
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 import math
 from importlib import resources
 from pathlib import Path
@@ -45,18 +46,17 @@ OPTIONS = {
                     "navigationButtons": False, "keyboard": False, "multiselect": False},
     "nodes": {"font": {"size": 14, "face": "sans-serif", "strokeWidth": 3,
                        "strokeColor": "#ffffff"}, "borderWidth": 1,
-              "scaling": {"min": 8, "max": 44,
-                          "label": {"enabled": True, "min": 13, "max": 36,
-                                    "maxVisible": 36, "drawThreshold": 6}}},
+              "scaling": {"min": 8, "max": 44, "label": {"enabled": False}}},
     "edges": {"smooth": False, "color": {"opacity": 0.55},
               "selectionWidth": 2, "hoverWidth": 1.5},
 }
 
 
 def render(m: MapData, title: str = "graphkit: Asia-Pacific security diplomacy",
-           subtitle: str = "", size_by: str = "betweenness") -> str:
+           subtitle: str = "", size_by: str = "betweenness", fold: bool = True) -> str:
     """The page's HTML for map data ``m``: vis-network's node and edge objects, the options,
-    the legend, in graphkit's template with vis-network's script and style inlined."""
+    the legend, in graphkit's template with vis-network's script and style inlined. ``fold``:
+    the memberships of global bodies start folded (the full map; an ego map shows them)."""
     top = max((n["size"] for n in m.nodes if isinstance(n.get("size"), (int, float))), default=0)
     nodes = []
     for n in m.nodes:
@@ -81,6 +81,7 @@ def render(m: MapData, title: str = "graphkit: Asia-Pacific security diplomacy",
                    {"track": "1.5", "label": "Track 1.5", "dashes": TRACK_DASHES["1.5"]},
                    {"track": "2", "label": "Track 2", "dashes": TRACK_DASHES["2"]}],
         "sizeBy": size_by, "years": list(m.years), "notes": m.notes,
+        "fold": fold and any("fold" in e for e in m.edges), "dashes": TRACK_DASHES,
     }
     return page("map.html", title=title, subtitle=subtitle, vis_js=script_code(_vis("js")),
                 vis_css=_vis("css"), nodes=script_json(nodes), edges=script_json(edges),
@@ -98,17 +99,26 @@ def page(template: str, **values) -> str:
     """A page of graphkit's (``graphkit/templates/``), rendered by jinja2 with autoescaping;
     values that are already safe (scripts, styles, JSON for scripts) are marked so by the
     template itself."""
-    from jinja2 import Environment
+    return _templates().get_template(template).render(**values)
 
-    text = (resources.files("graphkit") / "templates" / template).read_text("utf-8")
-    return Environment(autoescape=True).from_string(text).render(**values)
+
+@lru_cache(maxsize=1)
+def _templates():
+    from jinja2 import Environment, FunctionLoader
+
+    def load(name: str):
+        path = resources.files("graphkit") / "templates" / name
+        return path.read_text("utf-8") if path.is_file() else None
+
+    return Environment(loader=FunctionLoader(load), autoescape=True, trim_blocks=True,
+                       lstrip_blocks=True, keep_trailing_newline=True)
 
 
 #: above this many nodes the layout starts from positions computed in Python (igraph's
 #: Fruchterman-Reingold, in C) and the browser only polishes them: vis-network's physics costs
 #: about 25 ms an iteration at 2,000 nodes, so 500 iterations from a random start take 15 s.
 SEEDED_LAYOUT_FROM = 400
-ITERATION_BUDGET = 300_000  # node-iterations of physics in the browser, at least 100 iterations
+ITERATION_BUDGET = 100_000  # node-iterations of physics in the browser, at least 100 iterations
 
 
 def _seed_positions(nodes: list[dict], edges: list[dict], options: dict) -> None:

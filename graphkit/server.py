@@ -34,11 +34,15 @@ from .query_pool import Limits, Pool, Reply
 from .sparql_guard import READ_ONLY
 
 MAX_BODY = 1_000_000
+STATIC_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+                ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml",
+                ".png": "image/png", ".json": "application/json"}
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")]
 # pages inline their scripts and data; they may fetch from this server only
-PAGE_POLICY = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-               "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'self'")
+PAGE_POLICY = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' "
+               "'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+               "form-action 'self'")
 log = logging.getLogger("graphkit.serve")
 
 
@@ -64,8 +68,9 @@ class App:
     """The WSGI application: routes, parameters, answers."""
 
     def __init__(self, pool: Pool, pages: dict[str, tuple[str, bytes]], loopback: bool,
-                 quiet: bool) -> None:
+                 quiet: bool, site: Path | None = None) -> None:
         self.pool, self.pages, self.loopback, self.quiet = pool, pages, loopback, quiet
+        self.site = site.resolve() if site is not None and site.is_dir() else None
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
@@ -111,10 +116,30 @@ class App:
             return self.query(params["query"][0], params, environ), []
         if path == "/sparql" and "update" in params:
             return Reply.text(403, READ_ONLY), []
+        if path == "/site" or path.startswith("/site/"):
+            return self.static(path[len("/site"):].lstrip("/") or "index.html"), []
         page = self.pages.get("/" if path == "/sparql" else path)
         if page is None:
             return Reply.text(404, f"no page {path[:200]}; the endpoint is /sparql"), []
         return Reply(200, page[0], page[1]), []
+
+    def static(self, rel: str) -> Reply:
+        """A file of the site (``graphkit build`` writes it to exports/site/), never one
+        outside its folder: the path is resolved, links included, and must stay inside."""
+        if self.site is None:
+            return Reply.text(404, "no site is served (graphkit build writes exports/site/; "
+                                   "graphkit serve --site DIR)")
+        if "\x00" in rel or "\\" in rel:
+            return Reply.text(400, "not a file name")
+        target = (self.site / rel).resolve()
+        if target != self.site and self.site not in target.parents:
+            return Reply.text(404, "no such page in the site")
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            return Reply.text(404, "no such page in the site")
+        kind = STATIC_TYPES.get(target.suffix, "application/octet-stream")
+        return Reply(200, kind, target.read_bytes())
 
     def post(self, environ, params: dict) -> Reply:
         ctype = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
@@ -218,7 +243,8 @@ def _one_line_logging(quiet: bool) -> None:
 
 
 def make_server(graph: Path, host: str = "127.0.0.1", port: int = 7878,
-                settings: Settings | None = None, map_file: Path | None = None):
+                settings: Settings | None = None, map_file: Path | None = None,
+                site: Path | None = None):
     """A ready server (call ``run()``) and its pool (``close()`` it after)."""
     from .http_server import create
 
@@ -226,7 +252,7 @@ def make_server(graph: Path, host: str = "127.0.0.1", port: int = 7878,
     _one_line_logging(settings.quiet)
     pool = Pool(graph, settings.workers, settings.limits)
     app = App(pool, pages(map_file), host in LOOPBACK_NAMES or host.startswith("127."),
-              settings.quiet)
+              settings.quiet, site)
     try:
         server = create(app, host, port, settings)
     except BaseException:

@@ -168,3 +168,19 @@ def test_the_query_page_runs_a_named_query_in_a_browser(endpoint, browser) -> No
         assert errors == []
     finally:
         page.close()
+
+
+def test_the_site_is_served_and_nothing_outside_it(endpoint) -> None:
+    base = endpoint.rsplit("/sparql", 1)[0]
+    index = urllib.request.urlopen(base + "/site/").read().decode()
+    assert 'href="actors/cscap.html"' in index
+    page = urllib.request.urlopen(base + "/site/actors/cscap.html")
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Council for Security Cooperation" in page.read().decode()
+    css = urllib.request.urlopen(base + "/site/assets/site.css")
+    assert css.headers["Content-Type"].startswith("text/css")
+    for hostile in ("/site/../graph.nt", "/site/%2e%2e/graph.nt", "/site/actors/../../../README.md",
+                    "/site/..%2f..%2fREADME.md", "/site/nothing.html"):
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(base + hostile)
+        assert info.value.code in (400, 404), hostile

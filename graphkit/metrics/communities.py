@@ -48,5 +48,5 @@ def _columns(G: nx.Graph, context) -> dict:
 
 FAMILY = Family("communities", (
     Measure("community", "community", "Louvain community number (1: the largest).",
-            rdf="community", integer=True),
+            rdf="community", integer=True, rank=None),
 ), _columns, order=40)

@@ -40,6 +40,7 @@ class Measure:
     integer: bool = False
     directed: bool | None = None  # True: directed views only; False: undirected only
     shown: bool = True  # a column of `graphkit metrics`' table
+    rank: str | None = "high"  # whose rank is 1: the "high"est value, the "low"est, or none
 
 
 @dataclass

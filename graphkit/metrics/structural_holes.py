@@ -123,11 +123,11 @@ def _columns(G: nx.Graph, context) -> dict:
 
 FAMILY = Family("structural-holes", (
     Measure("constraint", "constraint (Burt)", "Low constraint: the actor spans structural "
-            "holes.", rdf="burtConstraint"),
+            "holes.", rdf="burtConstraint", rank="low"),
     Measure("effective_size", "effective size (Burt)", "Contacts less their redundancy.",
             rdf="effectiveSize"),
     Measure("efficiency", "efficiency (Burt)", "Effective size over the number of contacts.",
             rdf="efficiency"),
     Measure("hierarchy", "hierarchy (Burt)", "How much of the constraint comes from one contact "
-            "(Coleman-Theil disorder).", rdf="hierarchy"),
+            "(Coleman-Theil disorder).", rdf="hierarchy", rank="low"),
 ), _columns, order=20)

@@ -1,0 +1,253 @@
+"""The graph as a reference work: a static site with a page for every actor, every source
+document and every relation kind, and an index that searches every name and alias. It opens
+by double-click (``index.html``), serves as it is from any static host (and from
+``graphkit serve`` at ``/site/``), links only within itself and fetches nothing.
+
+- ``index.html``: every actor, with search by any name or alias (accents and case ignored) and
+  filters by type; the search index is a script (``assets/index.js``), so it works from a file.
+- ``actors/ID.html``: names, type, country, description; its measures with their rank; its
+  brokerage roles; a small ego map (inline SVG); its relations grouped by kind with dates,
+  tracks, roles, and each source with its quote and link.
+- ``sources/ID.html``: a document and every relation it supports, with the quote.
+- ``kinds/KIND.html``: a relation kind, what the model says of it, and every relation of it.
+
+The same graph gives the same bytes (nothing dated, everything sorted).
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> from graphkit.dataset import load_dataset
+>>> from graphkit.facts import graph_of
+>>> out = Path(tempfile.mkdtemp()) / "site"
+>>> written = write_site(graph_of(load_dataset(Path("tests/cases/base"))[0]), out)
+>>> sorted(p.name for p in (out / "actors").iterdir())[:3], (out / "index.html").is_file()
+(['arf.html', 'asean.html', 'cscap.html'], True)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from .facts import Fact, Graph
+from .html_safe import script_json
+
+CSS = """\
+body { font-family: sans-serif; font-size: 14px; color: #222; margin: 0; line-height: 1.45; }
+header { background: #f4f4f4; border-bottom: 1px solid #ddd; padding: 8px 18px; }
+header a { color: #333; margin-right: 14px; text-decoration: none; font-weight: bold; }
+main { max-width: 980px; padding: 12px 18px 40px; }
+h1 { font-size: 22px; margin: 8px 0 4px; } h2 { font-size: 16px; margin: 22px 0 6px; }
+.muted { color: #777; } .kv { margin: 2px 0; } .kv b { display: inline-block; min-width: 110px; }
+table { border-collapse: collapse; margin: 6px 0; } td, th { padding: 3px 8px; text-align: left;
+  border-bottom: 1px solid #eee; vertical-align: top; } th { background: #fafafa; }
+.rel { margin: 8px 0 14px; } .quote { font-style: italic; border-left: 3px solid #ccc;
+  padding-left: 8px; margin: 3px 0 1px 14px; } .src { margin-left: 14px; font-size: 13px; color: #555; }
+.chip { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 12px;
+  background: #eef; margin-left: 4px; } .adversarial { background: #fdd; }
+#q { width: 320px; padding: 5px; font-size: 14px; } #types label { margin-right: 10px; white-space: nowrap; }
+ul.actors { columns: 3; padding-left: 18px; } ul.actors li { break-inside: avoid; }
+svg text { font-size: 10px; font-family: sans-serif; }
+"""
+
+SEARCH_JS = r"""(function () {
+  "use strict";
+  function plain(t) { return t.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  var q = document.getElementById("q"), list = document.getElementById("list");
+  var boxes = Array.prototype.slice.call(document.querySelectorAll("#types input"));
+  var rows = Array.prototype.slice.call(list.querySelectorAll("li"));
+  var names = {};
+  (window.GK_INDEX || []).forEach(function (a) { names[a.id] = plain([a.name, a.id].concat(a.aliases).join(" | ")); });
+  function apply() {
+    var t = plain(q.value.trim()), on = {}, shown = 0;
+    boxes.forEach(function (b) { on[b.value] = b.checked; });
+    rows.forEach(function (li) {
+      var ok = on[li.getAttribute("data-type")] && (!t || names[li.getAttribute("data-id")].indexOf(t) >= 0);
+      li.style.display = ok ? "" : "none"; if (ok) shown++;
+    });
+    document.getElementById("shown").textContent = shown + " of " + rows.length + " actors";
+  }
+  q.addEventListener("input", apply); boxes.forEach(function (b) { b.addEventListener("change", apply); });
+  apply();
+})();
+"""
+
+
+def write_site(g: Graph, out: Path, measures: dict[str, dict] | None = None,
+               roles: dict[str, dict] | None = None, title: str = "graphkit") -> list[Path]:
+    """Write the site of ``g`` into ``out``, replacing it whole only once every page is
+    written. ``measures``: actor -> row of the actors' view's measures; ``roles``: actor ->
+    row of the directed view's (brokerage). Returns the files written."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        files = _pages(g, measures or {}, roles or {}, title)
+        for rel, text in sorted(files.items()):
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        for d in [tmp] + [p for p in tmp.rglob("*") if p.is_dir()]:
+            os.chmod(d, 0o755)
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}.old"
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(out, old)
+        os.replace(tmp, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [out / rel for rel in sorted(files)]
+
+
+def _pages(g: Graph, measures: dict, roles: dict, title: str) -> dict[str, str]:
+    from .metrics.registry import published
+    from .render_map import page
+
+    model = g.model
+    by_actor: dict[str, list[Fact]] = defaultdict(list)
+    by_source: dict[str, list[tuple[Fact, object]]] = defaultdict(list)
+    by_kind: dict[str, list[Fact]] = defaultdict(list)
+    for f in g.facts:
+        for a in set(f.actors()):
+            by_actor[a].append(f)
+        by_kind[f.kind].append(f)
+        for c in (f.record.sources if f.record is not None else []):
+            by_source[c.source].append((f, c))
+    shown = [m for m in published() if any(m.name in r for r in measures.values())]
+    ranks = {m.name: _ranks(measures, m.name, m.rank) for m in shown}
+    types = sorted({a.type for a in g.actors.values()})
+    common = {"title": title, "kinds": list(model.relations),
+              "type_label": lambda t: model.actor_types[t].label if t in model.actor_types else t}
+    files = {"assets/site.css": CSS, "assets/search.js": SEARCH_JS,
+             "assets/index.js": "window.GK_INDEX = " + script_json([
+                 {"id": a.id, "name": a.label, "aliases": a.aliases, "type": a.type}
+                 for a in sorted(g.actors.values(), key=lambda a: a.id)]) + ";\n"}
+    actors = sorted(g.actors.values(), key=lambda a: (a.label.casefold(), a.id))
+    files["index.html"] = page("site_index.html", root="", actors=actors, types=types,
+                               counts={t: sum(1 for a in actors if a.type == t) for t in types},
+                               facts=len(g.facts), sources=len(g.sources), **common)
+    for a in actors:
+        facts = sorted(by_actor.get(a.id, []), key=_order)
+        groups = [(k, [f for f in facts if f.kind == k]) for k in model.relations
+                  if any(f.kind == k for f in facts)]
+        row = measures.get(a.id, {})
+        files[f"actors/{a.id}.html"] = page(
+            "site_actor.html", root="../", a=a, groups=groups, g=g, rel=_relation_view,
+            measures=[(m, row.get(m.name), ranks[m.name].get(a.id), len(ranks[m.name]))
+                      for m in shown if row.get(m.name) is not None],
+            roles=_roles(roles.get(a.id, {})), ego=_ego_svg(g, a.id, facts, measures),
+            **common)
+    for sid, src in sorted(g.sources.items()):
+        cited = sorted(by_source.get(sid, []), key=lambda fc: _order(fc[0]))
+        files[f"sources/{sid}.html"] = page("site_source.html", root="../", s=src, sid=sid,
+                                            cited=cited, g=g, **common)
+    for kind, spec in model.relations.items():
+        facts = sorted(by_kind.get(kind, []), key=_order)
+        files[f"kinds/{kind}.html"] = page("site_kind.html", root="../", spec=spec, facts=facts,
+                                           g=g, rel=_relation_view, **common)
+    return files
+
+
+def _order(f: Fact) -> tuple:
+    return (f.start.text if f.start else "9999", f.key)
+
+
+def _ranks(measures: dict, name: str, order: str | None) -> dict[str, int]:
+    """Each actor's rank by ``name`` (1: the highest value, or the lowest for ``order``
+    "low"); no ranks for a measure that is a label (a community number)."""
+    if order is None:
+        return {}
+    sign = -1 if order == "high" else 1
+    values = sorted(((r[name], a) for a, r in measures.items()
+                     if isinstance(r.get(name), (int, float))),
+                    key=lambda va: (sign * va[0], va[1]))
+    return {a: i + 1 for i, (_, a) in enumerate(values)}
+
+
+def _roles(row: dict) -> list[tuple[str, int, float | None]]:
+    from .metrics.brokerage import ROLES
+
+    return [(r, row[r], row.get(f"{r}_ratio")) for r in ROLES if row.get(r)]
+
+
+def _relation_view(g: Graph, f: Fact, actor: str | None = None) -> dict:
+    """What a page shows of a relation: its parts with links, its dates, its sources."""
+    model = g.model
+    kind = model.relations[f.kind]
+    roles = [(role, [(a, g.label(a), a == actor) for a in f.participants.get(role, ())])
+             for role in kind.roles if f.participants.get(role)]
+    if f.start and f.end:
+        when = f"{f.start} to {f.end}"
+    elif f.start:
+        when = str(f.start) if kind.point_in_time else f"since {f.start}"
+    else:
+        when = f"until {f.end}" if f.end else "undated"
+    rec = f.record
+    qualifiers = [(n, model.label(iri)) for n, iri in sorted(f.concepts.items())] + \
+        sorted(f.literals.items())
+    return {"key": f.key, "kind": kind.label, "roles": roles, "when": when,
+            "track": f.track, "sign": f.sign, "confidence": f.confidence or "",
+            "qualifiers": qualifiers, "issues": [g.issues.get(i, i) for i in f.issues],
+            "note": rec.note if rec is not None else "",
+            "description": rec.description if rec is not None else "",
+            "where": f.where(),
+            "sources": [(c, g.sources.get(c.source)) for c in (rec.sources if rec else [])]}
+
+
+def _ego_svg(g: Graph, actor: str, facts: list[Fact], measures: dict, limit: int = 24) -> str:
+    """The actor and its neighbours on a circle (the most central first, at most ``limit``),
+    each linked to its page; edges coloured by relation kind."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for f in facts:
+        for a, b, _ in g.edges(f):
+            if actor in (a, b) and a != b:
+                kinds[b if a == actor else a].add(f.kind)
+    near = sorted(kinds, key=lambda x: (-(measures.get(x, {}).get("betweenness") or 0),
+                                        g.label(x)))
+    more = len(near) - limit
+    near = near[:limit]
+    size, r, cx, cy = 560, 160, 280, 250
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+             f'viewBox="0 0 {size} {size}" role="img" aria-label="{escape(g.label(actor))} and '
+             f'its neighbours">']
+    points = {}
+    for i, x in enumerate(near):
+        angle = 2 * math.pi * i / max(1, len(near)) - math.pi / 2
+        points[x] = (cx + r * math.cos(angle), cy + r * math.sin(angle))
+    for x, (px, py) in points.items():
+        color = g.model.relations[sorted(kinds[x])[0]].style.color
+        parts.append(f'<line x1="{cx}" y1="{cy}" x2="{px:.1f}" y2="{py:.1f}" stroke="{color}" '
+                     'stroke-width="1.4" opacity="0.8"/>')
+    for x, (px, py) in points.items():
+        info = g.actors.get(x)
+        color = g.model.style(info.type).color if info else "#999"
+        anchor = "start" if px >= cx else "end"
+        dx = 8 if px >= cx else -8
+        parts.append(f'<a href={quoteattr(x + ".html")}><circle cx="{px:.1f}" cy="{py:.1f}" '
+                     f'r="6" fill="{color}" stroke="#555" stroke-width="0.6"><title>'
+                     f'{escape(g.label(x))}</title></circle><text x="{px + dx:.1f}" '
+                     f'y="{py + 3:.1f}" text-anchor="{anchor}">{escape(_short(g.label(x)))}'
+                     '</text></a>')
+    info = g.actors[actor]
+    parts.append(f'<circle cx="{cx}" cy="{cy}" r="11" fill="{g.model.style(info.type).color}" '
+                 f'stroke="#222" stroke-width="1.2"/><text x="{cx}" y="{cy + 26}" '
+                 f'text-anchor="middle" font-weight="bold">{escape(_short(info.label, 40))}</text>')
+    if more > 0:
+        parts.append(f'<text x="{cx}" y="{size - 6}" text-anchor="middle" fill="#777">and '
+                     f'{more} more (listed below)</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _short(text: str, n: int = 26) -> str:
+    return text if len(text) <= n else text[:n - 1] + "\u2026"

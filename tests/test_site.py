@@ -1,0 +1,124 @@
+"""The static site (`graphkit site`, and exports/site/ from `graphkit build`): every link resolves
+inside the folder, nothing is fetched from outside, the index's search and filters work in a
+real Chromium opened from the file, and the same data gives the same bytes."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run
+from test_map import Page  # noqa: F401 (the map's page helper: blocks and records requests)
+
+
+LINK = re.compile(r'<(a|link|script|img)\b[^>]*?\b(?:href|src)="([^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = run("site", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert re.match(r"wrote .*/site/ \([\d,]+ files, [\d,]+ bytes\) in [\d.]+ s", result.stdout)
+    return out
+
+
+def test_a_page_per_actor_source_and_kind(site, shipped) -> None:
+    ds = shipped.dataset
+    assert {p.stem for p in (site / "actors").glob("*.html")} == set(ds.actors)
+    assert {p.stem for p in (site / "sources").glob("*.html")} == set(ds.sources)
+    assert {p.stem for p in (site / "kinds").glob("*.html")} == set(ds.model.relations)
+    page = (site / "actors" / "dprk.html").read_text(encoding="utf-8")
+    assert "Democratic People&#39;s Republic of Korea" in page and "Pyongyang" in page
+    assert "Standing in the network" in page and "<svg" in page  # measures, ego map
+    quote = "North Korea has successfully become the 23rd official member"
+    assert quote in page and 'href="../sources/donga-191948-1.html"' in page
+
+
+def test_every_link_resolves_inside_the_folder(site) -> None:
+    pages = list(site.rglob("*.html"))
+    files = {str(p) for p in site.rglob("*") if p.is_file()}
+    checked = 0
+    for path in pages:
+        for tag, target in LINK.findall(path.read_text(encoding="utf-8")):
+            target = html.unescape(target)
+            if tag == "a" and target.startswith(("http://", "https://")):
+                continue  # a link to the source document, followed only if the reader clicks
+            assert not target.startswith(("/", "http:", "https:", "//")), (path, target)
+            file = target.split("#", 1)[0]
+            if file:
+                assert os.path.normpath(os.path.join(path.parent, file)) in files, (path, target)
+                checked += 1
+    assert checked > 10_000
+
+
+def test_index_search_and_filters_in_chromium(site, browser) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    outside, errors = [], []
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+               else (outside.append(r.request.url), r.abort()))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto((site / "index.html").as_uri())
+        total = page.locator("#list li").count()
+        assert page.inner_text("#shown") == f"{total} of {total} actors"
+        page.fill("#q", "pyongyang")  # an alias of the DPRK, and in other actors' names
+        found = [li.get_attribute("data-id") for li in page.locator("#list li:visible").all()]
+        assert "dprk" in found and len(found) < 6
+        page.fill("#q", "turkiye")  # accents are ignored: Türkiye
+        assert page.locator("#list li:visible").first.get_attribute("data-id") == "turkiye"
+        page.fill("#q", "")
+        page.uncheck("#types input[value='state']")
+        assert page.locator("#list li[data-type='state']:visible").count() == 0
+        assert page.locator("#list li:visible").count() < total
+        page.locator("#list li a", has_text="Council for Security Cooperation").first.click()
+        assert page.url.endswith("/actors/cscap.html")
+        page.locator("a", has_text="ASEAN Regional Forum").first.click()
+        assert page.url.endswith("/actors/arf.html")
+        assert errors == [] and outside == []
+        shot = site.parent / "actor.png"
+        page.goto((site / "actors" / "cscap.html").as_uri())
+        page.screenshot(path=str(shot))
+        if os.environ.get("GRAPHKIT_UPDATE_DOCS"):
+            shutil.copyfile(shot, REPO / "docs" / "site-actor.png")
+        assert (REPO / "docs" / "site-actor.png").read_bytes()[:4] == b"\x89PNG"
+    finally:
+        page.close()
+
+
+def test_the_same_data_gives_the_same_site(tmp_path) -> None:
+    from graphkit.dataset import load_dataset
+    from graphkit.facts import graph_of
+    from graphkit.site import write_site
+
+    g = graph_of(load_dataset(REPO / "tests" / "cases" / "base")[0])
+    a = write_site(g, tmp_path / "a")
+    b = write_site(g, tmp_path / "b")
+    assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+    assert [p.relative_to(tmp_path / "a") for p in a] == [p.relative_to(tmp_path / "b") for p in b]
+
+
+def test_a_failed_write_leaves_the_previous_site(tmp_path, monkeypatch) -> None:
+    from graphkit import site as site_module
+    from graphkit.dataset import load_dataset
+    from graphkit.facts import graph_of
+
+    g = graph_of(load_dataset(REPO / "tests" / "cases" / "base")[0])
+    out = tmp_path / "site"
+    site_module.write_site(g, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(site_module, "_pages", broken)
+    with pytest.raises(OSError):
+        site_module.write_site(g, out)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]
