@@ -4,7 +4,7 @@
 >>> from pathlib import Path
 >>> result = build(Path("tests/cases/base"), Path(tempfile.mkdtemp()))
 >>> result.ok, sorted(p.name for p in result.written)
-(True, ['graph.jsonld', 'graph.nt', 'graph.ttl', 'metrics.csv', 'network.html'])
+(True, ['graph.jsonld', 'graph.nt', 'graph.ttl', 'metrics.csv', 'network.html', 'site'])
 >>> result.summary()["relations"]
 {'founding': 1, 'influence': 1, 'mediation': 1, 'membership': 1}
 """
@@ -32,6 +32,13 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)  # what the run chose to skip, and why
     metric_rows: list[dict] = field(default_factory=list)  # graphkit.metrics.registry rows
     graph: object = None  # the graphkit.facts.Graph the measures ran on
+    pending: object = None  # a SHACL validation running in a child process
+
+    def finish_shacl(self) -> None:
+        """Wait for a SHACL validation started in the background and add its problems."""
+        if self.pending is not None:
+            wait, self.pending = self.pending, None
+            self.report.extend(wait())
     written: list[Path] = field(default_factory=list)
 
     @property
@@ -55,13 +62,14 @@ class BuildResult:
 
 def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
           progress: Callable[[Iterable], Iterable] | None = None,
-          metrics: bool = False) -> BuildResult:
+          metrics: bool = False, background: bool = False) -> BuildResult:
     """Load and check ``data``, build its triples and validate them with SHACL.
 
     ``shacl`` None (the default) validates graphs up to ``SHACL_AUTO_LIMIT`` triples and notes
     the skip beyond it (the loader has already checked every record the shapes describe);
     True always validates, False never. ``metrics`` adds the network measures of every actor
-    (:mod:`graphkit.metrics.publish`) to the graph.
+    (:mod:`graphkit.metrics.publish`) to the graph. ``background``: SHACL runs in a child
+    process while the caller goes on (:meth:`BuildResult.finish_shacl` waits for it).
     """
     ds, report = load_dataset(data, shown_as, progress)
     result = BuildResult(report, ds)
@@ -80,10 +88,46 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
                 f"SHACL validation skipped for {len(result.lines):,} triples (above "
                 f"{SHACL_AUTO_LIMIT:,}); the records were checked; pass --shacl to run it too")
     if shacl:
+        from .exports import _can_fork
         from .shapes import locator, validate_lines
 
-        report.extend(validate_lines(result.lines, locator(ds)))
+        if background and _can_fork():
+            result.pending = _in_child(validate_lines, result.lines, locator(ds))
+        else:
+            report.extend(validate_lines(result.lines, locator(ds)))
     return result
+
+
+def _in_child(function, *args):
+    """Run ``function(*args)`` in a forked process; return a function that waits for its
+    list of problems (a crash of the child is one problem, not an exception)."""
+    import multiprocessing
+
+    from .problems import Problem
+
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def child() -> None:  # pragma: no cover (runs in the child)
+        try:
+            send.send(function(*args))
+        except BaseException as exc:  # noqa: BLE001 - reported by the parent
+            send.send([Problem("SHACL", 0, "", f"validation failed: {exc}")])
+
+    process = ctx.Process(target=child, daemon=True)
+    process.start()
+    send.close()
+
+    def wait() -> list:
+        try:
+            found = receive.recv()
+        except EOFError:
+            found = [Problem("SHACL", 0, "", f"the validation process ended with exit code "
+                                             f"{process.exitcode}")]
+        process.join()
+        return found
+
+    return wait
 
 
 def measure(g, view: str = "actors") -> tuple[list[dict], dict]:
@@ -119,27 +163,37 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
     """Check ``data`` and, only if it has no error, write the exports into ``out`` atomically:
     graph.ttl, graph.nt, graph.jsonld and (with ``metrics``) metrics.csv, the interactive map
     network.html and (with ``site``) the static site site/."""
-    result = check(data, shown_as, shacl, progress, metrics)
+    result = check(data, shown_as, shacl, progress, metrics, background=True)
     if not result.ok:
+        result.finish_shacl()
         return result
     from .exports import write_exports
 
-    extra = {}
-    if metrics:
-        from .map_data import map_data
-        from .metrics.publish import metrics_csv
-        from .render_map import render
+    extra, pages = {}, None
+    try:
+        if metrics:  # made while SHACL runs in the background
+            from .map_data import map_data
+            from .metrics.publish import metrics_csv
+            from .render_map import render
 
-        extra["metrics.csv"] = metrics_csv(result.metric_rows)
-        rows = {r["id"]: r for r in result.metric_rows}
-        extra["network.html"] = render(map_data(result.graph, rows)).encode("utf-8")
+            extra["metrics.csv"] = metrics_csv(result.metric_rows)
+            rows = {r["id"]: r for r in result.metric_rows}
+            extra["network.html"] = render(map_data(result.graph, rows)).encode("utf-8")
+            if site:
+                from .site import site_files
+
+                directed = {r["id"]: r for r in measure(result.graph, "directed")[0]}
+                pages = site_files(result.graph, rows, directed)
+    finally:
+        result.finish_shacl()
+    if not result.ok:
+        return result
     try:
         result.written = write_exports(out, result.triples, result.lines, extra=extra)
-        if metrics and site:
-            from .site import write_site
+        if pages is not None:
+            from .site import write_files
 
-            directed = {r["id"]: r for r in measure(result.graph, "directed")[0]}
-            write_site(result.graph, out / "site", rows, directed)
+            write_files(out / "site", pages)
             result.written.append(out / "site")
     except (OSError, RuntimeError) as exc:
         raise WriteError(f"could not write the exports into {out}: "

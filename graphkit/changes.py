@@ -81,7 +81,7 @@ def changes(g: Graph, first, last, measure: str = "betweenness", view: str = "ac
     found += [Change(f, "ended") for k, f in pool.items() if k in kept_a and k not in kept_b]
     found.sort(key=lambda c: (c.fact.start.text if c.what == "began" and c.fact.start else
                               c.fact.end.text if c.fact.end else "", c.fact.key))
-    ctx = Context(pivots=_pivots(after.graph), fast=True)
+    ctx = Context(pivots=_pivots(after.graph))
     values_a = single(before.graph, measure, ctx) if before.graph else {}
     values_b = single(after.graph, measure, ctx) if after.graph else {}
     actors = set(values_a) | set(values_b)

@@ -169,6 +169,32 @@ def show(actor: str, data: Path, fmt: str) -> None:
 
 
 @main.command()
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def stats(data: Path, fmt: str) -> None:
+    """How well the data covers its field: relations by kind, track and decade; the share
+    dated, with two or more sources, and at each confidence level.
+
+    \b
+    Example:
+      graphkit stats
+    """
+    import json
+
+    from .dataset import load_dataset
+    from .facts import graph_of
+    from .stats import coverage, report
+
+    ds, problems = load_dataset(data, str(data))
+    if not problems.ok:
+        click.secho(f"warning: the data has {len(problems.errors)} errors; "
+                    "run 'graphkit validate'", fg="yellow", err=True)
+    s = coverage(graph_of(ds))
+    click.echo(json.dumps(s, indent=1) if fmt == "json" else report(s))
+
+
+@main.command()
 @click.option("--check", is_flag=True, help="Only report whether ontology/shapes.ttl is current.")
 def shapes(check: bool) -> None:
     """Regenerate ontology/shapes.ttl from ontology/model.yaml.

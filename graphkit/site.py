@@ -81,11 +81,21 @@ def write_site(g: Graph, out: Path, measures: dict[str, dict] | None = None,
     """Write the site of ``g`` into ``out``, replacing it whole only once every page is
     written. ``measures``: actor -> row of the actors' view's measures; ``roles``: actor ->
     row of the directed view's (brokerage). Returns the files written."""
+    return write_files(out, site_files(g, measures, roles, title))
+
+
+def site_files(g: Graph, measures: dict[str, dict] | None = None,
+               roles: dict[str, dict] | None = None, title: str = "graphkit") -> dict[str, str]:
+    """Every file of the site: its path inside the site, and its text."""
+    return _pages(g, measures or {}, roles or {}, title)
+
+
+def write_files(out: Path, files: dict[str, str]) -> list[Path]:
+    """Write ``files`` as the folder ``out``, replacing it whole once all are written."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        files = _pages(g, measures or {}, roles or {}, title)
         for rel, text in sorted(files.items()):
             path = tmp / rel
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -117,7 +117,7 @@ def test_a_failed_write_leaves_the_previous_site(tmp_path, monkeypatch) -> None:
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(site_module, "_pages", broken)
+    monkeypatch.setattr(site_module.Path, "write_text", broken)
     with pytest.raises(OSError):
         site_module.write_site(g, out)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -72,3 +72,67 @@ def test_missing_data_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", "--data", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert f"{tmp_path / 'nope'}: data folder not found" in result.stderr
+
+
+def test_quotes_must_name_a_participant_or_say_why_not(tmp_path) -> None:
+    """A quote that names none of the relation's participants is a warning; 'implicit: true'
+    with a note says why it need not; without a note it is an error. An address-like title
+    is a warning too."""
+    data = compose_case(tmp_path, None)
+    (data / "relations" / "quotes.yaml").write_text("""\
+- type: membership
+  member: dprk
+  organisation: arf
+  sources:
+    - source: public-page
+      quote: "The grouping admitted a new participant that year."
+- type: membership
+  member: rok
+  organisation: arf
+  sources:
+    - source: public-page
+      quote: "The grouping admitted another participant that year."
+      implicit: true
+      note: "The page is about the ARF; the participant is South Korea, named in the title."
+- type: membership
+  member: malaysia
+  organisation: arf
+  sources:
+    - source: public-page
+      quote: "The grouping admitted a founding participant that year."
+      implicit: true
+""", encoding="utf-8")
+    registry = (data / "sources.yaml").read_text(encoding="utf-8")
+    (data / "sources.yaml").write_text(registry.replace("title: A public page",
+                                                        "title: \\"[display show w3p]\\""),
+                                       encoding="utf-8")
+    result = run("validate", "--data", str(data))
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1
+    assert f"{data}/relations/quotes.yaml:6: quote: the quote names none of the participants " \
+           "(dprk, arf) by any name or alias" in result.stderr
+    assert not any("quotes.yaml:12" in line for line in lines)  # implicit, with its reason
+    assert f"{data}/relations/quotes.yaml:21: implicit: 'implicit: true' needs a note" in \
+        result.stderr
+    assert f"{data}/sources.yaml:8: title: title '[display show w3p]' looks copied from the " \
+           "address (write the title as the document shows it) [warning]" in lines
+
+
+def test_the_shipped_data_has_no_warning() -> None:
+    result = run("validate", "--all")
+    assert result.returncode == 0, result.stderr
+    assert "[warning]" not in result.stderr
+
+
+def test_stats_reports_coverage() -> None:
+    result = run("stats", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    import json
+
+    s = json.loads(result.stdout)
+    assert s["relations"] == sum(s["by_kind"].values()) == sum(s["by_decade"].values())
+    assert s["by_kind"]["mediation"] >= 60 and s["by_kind"]["influence"] >= 120
+    assert s["actors"] >= 500 and s["relations"] >= 1500
+    assert sum(s["by_confidence"].values()) == s["relations"]
+    text = run("stats").stdout
+    assert "by decade" in text and "2+ sources" in text

@@ -187,10 +187,15 @@ FAMILY = Family("cuts", (
 
 
 def _pieces(G: nx.Graph) -> dict:
-    """How many pieces each node's removal splits its component into (0: none)."""
+    """How many pieces each node's removal splits its component into (0: none): for a cut
+    point, the number of biconnected blocks it belongs to (one pass over the graph).
+
+    >>> _pieces(nx.barbell_graph(3, 1))[3], _pieces(nx.path_graph(3))
+    (2, {0: 0, 1: 2, 2: 0})
+    """
     U = G.to_undirected(as_view=True) if G.is_directed() else G
-    out = {v: 0 for v in G}
-    for v in nx.articulation_points(U):
-        comp = nx.node_connected_component(U, v)
-        out[v] = nx.number_connected_components(U.subgraph(comp - {v}))
-    return out
+    blocks: dict = {}
+    for block in nx.biconnected_components(U):
+        for v in block:
+            blocks[v] = blocks.get(v, 0) + 1
+    return {v: blocks[v] if blocks.get(v, 0) > 1 else 0 for v in G}

@@ -5,8 +5,8 @@ are used as distances only where a view defines a ``distance`` (the projections:
 bodies`` for states, ``1 - Jaccard`` for forums); elsewhere paths are counted in hops, because a
 count of relations between two actors is a strength, not a length. Above ``EXACT_LIMIT`` nodes,
 betweenness is estimated from ``k`` pivot sources (Brandes and Pich); its error bound is
-:func:`pivot_error_bound`. The definitions are networkx's; from ``FAST_FROM`` nodes on, igraph
-computes them (:mod:`.fast`), checked against networkx in the tests.
+:func:`pivot_error_bound`. The definitions are networkx's; igraph computes them (:mod:`.fast`,
+several times faster at any size), and the tests hold the two equal.
 
 References
 ----------
@@ -42,7 +42,7 @@ __all__ = ["centralities", "pivot_error_bound", "betweenness_pivots", "betweenne
 
 EXACT_LIMIT = 20_000  # nodes: exact betweenness of one graph up to this size (10k nodes: 11 s)
 EXACT_SERIES_LIMIT = 3_000  # nodes: the same for a series of graphs (a measure year by year)
-FAST_FROM = 1_000  # nodes: from this size on, igraph computes (see graphkit.metrics.fast)
+FAST_FROM = 1_000  # nodes: from this size on, igraph's Louvain (see graphkit.metrics.communities)
 PIVOTS = 500
 
 
@@ -68,7 +68,7 @@ def betweenness_note(n: int, pivots: int | None) -> str:
 
 
 def centralities(G: nx.Graph, k: int | None = None, seed: int = 1,
-                 fast_always: bool = False, only: frozenset | None = None) -> dict[str, dict]:
+                 only: frozenset | None = None) -> dict[str, dict]:
     """Degree, betweenness, closeness and PageRank of every node of ``G``.
 
     Parameters
@@ -86,17 +86,10 @@ def centralities(G: nx.Graph, k: int | None = None, seed: int = 1,
         out["in_degree"] = nx.in_degree_centrality(G) if n > 1 else {v: 0.0 for v in G}
         out["out_degree"] = nx.out_degree_centrality(G) if n > 1 else {v: 0.0 for v in G}
     want = (lambda m: only is None or m in only)
-    if n < FAST_FROM and not fast_always:  # networkx: importing igraph takes longer than this
-        if want("betweenness"):
-            out["betweenness"] = nx.betweenness_centrality(G, k=k, normalized=True,
-                                                           weight=distance, seed=seed)
-        if want("closeness"):
-            out["closeness"] = nx.closeness_centrality(G, distance=distance)
-    else:
-        if want("betweenness"):
-            out["betweenness"] = fast.betweenness(G, k=k, distance=distance, seed=seed)
-        if want("closeness"):
-            out["closeness"] = fast.closeness(G, distance=distance)
+    if want("betweenness"):  # igraph computes (networkx defines: the tests hold them equal)
+        out["betweenness"] = fast.betweenness(G, k=k, distance=distance, seed=seed)
+    if want("closeness"):
+        out["closeness"] = fast.closeness(G, distance=distance)
     if want("pagerank"):
         out["pagerank"] = fast.pagerank(G, weight="weight")  # networkx's needs scipy
     return out
@@ -135,5 +128,4 @@ FAMILY = Family("centrality", (
             rdf="closenessCentrality"),
     Measure("pagerank", "PageRank", "Stationary share of a random walk along ties (damping 0.85).",
             rdf="pageRank"),
-), lambda G, ctx: centralities(G, k=ctx.pivots, seed=ctx.seed, fast_always=ctx.fast,
-                               only=ctx.only), order=10)
+), lambda G, ctx: centralities(G, k=ctx.pivots, seed=ctx.seed, only=ctx.only), order=10)

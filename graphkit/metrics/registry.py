@@ -51,7 +51,6 @@ class Context:
     groups: dict | None = None
     grouping: str = ""
     seed: int = 1
-    fast: bool = False  # compute with igraph whatever the size (for many runs on one graph)
     only: frozenset | None = None  # the measures wanted (a family may skip the others)
 
 
@@ -133,8 +132,7 @@ def metric_table(G: nx.Graph, context: Context | None = None, sort: str = "betwe
     context = context or Context()
     n = G.number_of_nodes()
     if context.pivots is None:
-        context = Context(betweenness_pivots(n), context.groups, context.grouping, context.seed,
-                          context.fast)
+        context = Context(betweenness_pivots(n), context.groups, context.grouping, context.seed)
     values: dict[str, dict] = {}
     extra: dict = {}
     for fam in families():
