@@ -6,7 +6,8 @@ later graph, one that ended is put back).
 Changes that alter the graph in the same way (the same edges appear or vanish) are undone
 together, once; a change that only adds weight to an existing edge cannot move a measure that
 counts hops (degree, betweenness, closeness) and is not recomputed for it. The part of a move
-no single change explains (changes acting together) is reported as ``interaction``.
+the listed changes leave unexplained (the changes not listed, and changes acting together) is
+reported as ``interaction``, so the listed contributions and it add up to the move.
 
 >>> from pathlib import Path
 >>> from graphkit.dataset import load_dataset
@@ -66,9 +67,9 @@ class Report:
 
 def changes(g: Graph, first, last, measure: str = "betweenness", view: str = "actors",
             flt: Filter | None = None, top: int = 10, per_actor: int = 5,
-            candidates: int | None = None) -> Report:
+            candidates: int | None = None, actors: list[str] | None = None) -> Report:
     """The changes between ``first`` and ``last`` and the ``top`` actors whose ``measure``
-    moved most, each with its ``per_actor`` largest contributions."""
+    moved most (or the ``actors`` given), each with its ``per_actor`` largest contributions."""
     flt = flt or Filter()
     a, b = parse_as_of(first), parse_as_of(last)
     check_name(measure, g.model.views[view].directed)
@@ -84,9 +85,9 @@ def changes(g: Graph, first, last, measure: str = "betweenness", view: str = "ac
     ctx = Context(pivots=_pivots(after.graph))
     values_a = single(before.graph, measure, ctx) if before.graph else {}
     values_b = single(after.graph, measure, ctx) if after.graph else {}
-    actors = set(values_a) | set(values_b)
-    moved = sorted(actors, key=lambda x: (-abs((values_b.get(x) or 0) - (values_a.get(x) or 0)),
-                                          x))[:top]
+    present = set(values_a) | set(values_b)
+    moved = actors or sorted(present, key=lambda x: (-abs((values_b.get(x) or 0) -
+                                                          (values_a.get(x) or 0)), x))[:top]
     moves = [Move(x, values_a.get(x), values_b.get(x)) for x in moved
              if (values_b.get(x) or 0) != (values_a.get(x) or 0)]
     notes = list(after.notes)
@@ -169,8 +170,9 @@ def _attribute(g, after, found, moves, measure, ctx, per_actor, candidates, note
                     m.contributions.append((c, shift / len(group)))
     for m in moves:
         m.contributions.sort(key=lambda cs: (-abs(cs[1]), cs[0].fact.key))
-        m.interaction = m.delta - sum(s for _, s in m.contributions)
         m.contributions = m.contributions[:per_actor]
+        # what the listed changes leave unexplained: the others, and the changes acting together
+        m.interaction = m.delta - sum(s for _, s in m.contributions)
     return min(len(ranked), limit)
 
 

@@ -6,6 +6,7 @@ every one of them takes are defined once (:func:`network_options`) and applied i
 from __future__ import annotations
 
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -81,14 +82,47 @@ def make_filter(model, as_of, tracks, kinds, exclude, drop_undated, min_confiden
 
 
 def checked(data: Path, metrics: bool = False):
-    """The data folder checked (no SHACL); on errors, print them all and exit 1."""
+    """The data folder checked (no SHACL); on errors, print them all and exit 1.
+
+    Within one process (a notebook, a test session driving the commands) an unchanged folder
+    is checked once: the result is kept with the size and time of every file it read (the
+    data, the model, the documents), and reused only while none of them has changed."""
     from .build import check
     from .cli_options import finish
+    from .files import shipped
 
+    key = (str(data.resolve()), metrics, os.environ.get("GRAPHKIT_ONTOLOGY"),
+           os.environ.get("GRAPHKIT_MEASURES"))
+    kept = _CHECKED.get(key)
+    if kept is not None and kept[0] == _fingerprint(*kept[1]):
+        return kept[2]
     result = check(data, str(data), shacl=False, metrics=metrics)
     if not result.ok:
         finish(result)
+    folders = (data, shipped("ontology"), result.dataset.documents.folder)
+    if len(_CHECKED) >= 2:  # the memory of two checked datasets at most
+        _CHECKED.pop(next(iter(_CHECKED)))
+    _CHECKED[key] = (_fingerprint(*folders), folders, result)
     return result
+
+
+_CHECKED: dict = {}
+
+
+def _fingerprint(*folders: Path | None) -> tuple:
+    """Every file under ``folders`` with its size, modification time and mode."""
+    seen = []
+    for folder in folders:
+        if folder is None or not folder.is_dir():
+            seen.append((str(folder), None))
+            continue
+        for path in sorted(folder.rglob("*")):
+            try:
+                st = path.lstat()
+            except OSError:
+                continue
+            seen.append((str(path), st.st_size, st.st_mtime_ns, st.st_mode))
+    return tuple(seen)
 
 
 def load(data: Path, graph_file: Path | None):
@@ -402,9 +436,11 @@ def balance(data, graph_file, view, as_of, tracks, kinds, exclude, drop_undated,
               help="Changes listed per actor, largest contribution first.")
 @click.option("--candidates", type=int, default=None,
               help="Distinct graph changes undone at most (default 200; 20 above 3,000 actors).")
+@click.option("--actors", default="", help="Comma-separated ids or names to explain (default: "
+              "the --top actors whose measure moved most).")
 @network_options
 @FORMAT
-def changes(first, last, metric, top, per_actor, candidates, data, graph_file, view, as_of,
+def changes(first, last, metric, top, per_actor, candidates, actors, data, graph_file, view, as_of,
             tracks, kinds, exclude, drop_undated, min_confidence, fmt) -> None:
     """The relations that began or ended between two dates, and which of them moved a
     measure most for the actors that moved most.
@@ -414,6 +450,7 @@ def changes(first, last, metric, top, per_actor, candidates, data, graph_file, v
     Examples:
       graphkit changes --from 2000 --to 2020
       graphkit changes --from 1990 --to 2000 --metric degree --top 3
+      graphkit changes --from 2000 --to 2020 --actors ASEAN
     """
     from .changes import changes as explain
     from .metrics.registry import UnknownMeasure
@@ -424,7 +461,8 @@ def changes(first, last, metric, top, per_actor, candidates, data, graph_file, v
     if view not in g.model.views:
         raise click.BadParameter(f"unknown view '{view}'", param_hint="--view")
     try:
-        report = explain(g, first, last, metric, view, flt, top, per_actor, candidates)
+        report = explain(g, first, last, metric, view, flt, top, per_actor, candidates,
+                         [actor(g, a) for a in actors.split(",") if a.strip()] or None)
     except UnknownMeasure as exc:
         raise click.BadParameter(str(exc), param_hint="--metric") from None
     for note in report.notes:
@@ -436,16 +474,16 @@ def changes(first, last, metric, top, per_actor, candidates, data, graph_file, v
     rows = []
     for m in report.moves:
         rows.append({"actor": g.label(m.actor), "id": m.actor, "before": m.before,
-                     "after": m.after, "move": m.delta, "change": "", "contribution": None})
+                     "after": m.after, "move": m.delta, "contribution": None, "change": ""})
         for c, share in m.contributions:
             rows.append({"actor": "", "id": "", "before": None, "after": None, "move": None,
-                         "change": _change_text(g, c), "contribution": share})
+                         "contribution": share, "change": _change_text(g, c)})
         if m.contributions and abs(m.interaction) > 1e-9:
             rows.append({"actor": "", "id": "", "before": None, "after": None, "move": None,
-                         "change": "(the changes acting together, and the rest)",
-                         "contribution": m.interaction})
-    click.echo(render(rows, fmt, ["actor", "id", "before", "after", "move", "change",
-                                   "contribution"]))
+                         "contribution": m.interaction,
+                         "change": "(the changes not listed, and changes acting together)"})
+    click.echo(render(rows, fmt, ["actor", "id", "before", "after", "move", "contribution",
+                                   "change"]))
 
 
 def _change_text(g, c) -> str:
@@ -462,8 +500,10 @@ def _change_text(g, c) -> str:
 @click.option("--metric", default="betweenness", show_default=True,
               help="The measure whose moves are shown.")
 @click.option("--top", type=int, default=10, show_default=True)
+@click.option("--summary", is_flag=True,
+              help="Only the counts and the measures that moved, not each relation.")
 @FORMAT
-def diff(old, new, data, metric, top, fmt) -> None:
+def diff(old, new, data, metric, top, summary, fmt) -> None:
     """Compare two versions of the data: OLD and NEW are data folders or git revisions
     (NEW defaults to --data). Relations added, removed and changed (ids are content-derived,
     so they match across versions), actors and sources, and the measures that moved most.
@@ -473,6 +513,7 @@ def diff(old, new, data, metric, top, fmt) -> None:
       graphkit diff HEAD~1                 # what the last commit changed
       graphkit diff v0.1 HEAD --metric degree
       graphkit diff ../old-data data
+      graphkit diff v0.1 --summary         # counts and the largest moves only
     """
     import shutil
 
@@ -494,7 +535,6 @@ def diff(old, new, data, metric, top, fmt) -> None:
     finally:
         for t in temps:
             shutil.rmtree(t, ignore_errors=True)
-    g = d.graphs[1]
     label = lambda a: d.graphs[1].label(a) if a in d.graphs[1].actors else d.graphs[0].label(a)
     rows = ([{"what": "added", "relation": f.key, "detail": f.where()} for f in d.added]
             + [{"what": "removed", "relation": f.key, "detail": ""} for f in d.removed]
@@ -511,10 +551,15 @@ def diff(old, new, data, metric, top, fmt) -> None:
                f"{len(d.changed)} changed; {len(d.actors_added)} actors added, "
                f"{len(d.actors_removed)} removed; {len(d.sources_added)} sources added, "
                f"{len(d.sources_removed)} removed, {len(d.sources_changed)} changed", err=True)
+    if summary:
+        rows = []
     if fmt == "table":
-        click.echo(render(rows, fmt, ["what", "relation", "detail"]) if rows else "(no changes)")
+        if not summary:
+            click.echo(render(rows, fmt, ["what", "relation", "detail"]) if rows
+                       else "(no changes)")
         if d.moves:
-            click.echo(f"\n{metric}, present actors' view: the largest moves")
+            click.echo(("" if summary else "\n") +
+                       f"{metric}, present actors' view: the largest moves")
             click.echo(render([{"actor": label(a), "id": a, "before": x, "after": y,
                                 "move": (y or 0) - (x or 0)} for a, x, y in d.moves], fmt))
         return
@@ -522,7 +567,6 @@ def diff(old, new, data, metric, top, fmt) -> None:
     click.echo(render(rows + [{"what": f"{metric} moved", "relation": a,
                                "detail": f"{number(x)} -> {number(y)}"} for a, x, y in d.moves],
                       fmt, ["what", "relation", "detail"]))
-    del g
 
 
 @click.command()
@@ -577,12 +621,14 @@ def evolution(metric, actors, first, last, marks, stem, data, graph_file, view, 
     for total, year in sorted(marked, key=lambda ty: (-ty[0], ty[1]))[:marks]:
         if total <= 0:
             continue
-        report = explain(g, str(year - 1), str(year), metric, view, flt, top=1, per_actor=1)
-        best = report.moves[0].contributions[0] if report.moves and \
-            report.moves[0].contributions else None
+        report = explain(g, str(year - 1), str(year), metric, view, flt, per_actor=1,
+                         actors=chosen)
+        found = [c for m in report.moves for c in m.contributions]
+        best = max(found, key=lambda cs: abs(cs[1])) if found else None
         text = f"{year}" + (f": {best[0].what} {g.model.relations[best[0].fact.kind].label} "
-                            f"{' / '.join(g.label(a) for a in best[0].fact.actors())}"[:60]
+                            f"{' / '.join(g.label(a) for a in best[0].fact.actors())}"
                             if best else "")
+        text = text if len(text) <= 120 else text[:119].rsplit(" ", 1)[0] + "…"
         labels.append((year, text))
         click.echo(f"mark {text}", err=True)
     stem = stem or Path(f"evolution-{metric}")

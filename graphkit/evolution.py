@@ -72,23 +72,27 @@ def plot(series: list[tuple[int, dict]], actors: list[str], labels: dict[str, st
 
     plt.rcParams["svg.hashsalt"] = "graphkit"
     years = [year for year, _ in series]
-    fig, ax = plt.subplots(figsize=(9, 5), dpi=100)
+    marks = marks or []
+    fig, ax = plt.subplots(figsize=(10, 5 + 0.15 * len(marks)), dpi=100)
     for a in actors:
         ax.plot(years, [values.get(a) if values.get(a) is not None else float("nan")
                         for _, values in series], marker="o", markersize=3,
                 label=labels.get(a, a))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     top = ax.get_ylim()[1]
-    for i, (year, text) in enumerate(marks or []):
+    for i, (year, text) in enumerate(marks, 1):
         ax.axvline(year, color="#888888", linestyle=":", linewidth=1)
-        ax.annotate(text, (year, top), xytext=(3, -10 - 11 * i), textcoords="offset points",
-                    fontsize=7, color="#555555", va="top")
+        ax.annotate(str(i), (year, top), xytext=(2, -2), textcoords="offset points",
+                    fontsize=8, color="#555555", va="top")
     ax.set_xlabel("year (as of 31 December)")
     ax.set_ylabel(metric.replace("_", " "))
     ax.set_title(f"{metric.replace('_', ' ')} in the '{view}' view, {years[0]}-{years[-1]}")
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8)
-    fig.tight_layout()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    footnotes = "\n".join(f"{i}  {text}" for i, (_, text) in enumerate(marks, 1))
+    if footnotes:  # what moved the measure most in each marked year, under the axes
+        fig.text(0.01, 0.01, footnotes, fontsize=7, color="#555555", va="bottom")
+    fig.tight_layout(rect=(0, 0.03 * len(marks), 1, 1))
     from .exports import Staging
 
     stem.parent.mkdir(parents=True, exist_ok=True)

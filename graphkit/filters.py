@@ -97,9 +97,9 @@ class Filter:
             kept = [f for f in kept if f.sign in signs]
             if other:
                 left = sorted({f.sign for f in other})
-                notes.append(f"{len(other)} {' and '.join(left)} relations left out by this "
-                             "view" + (" (the conflict view holds them)"
-                                       if "adversarial" in left else ""))
+                notes.append(f"{_count(len(other), ' and '.join(left) + ' relation')} left out "
+                             "by this view" + (" (the conflict view holds them)"
+                                               if "adversarial" in left else ""))
         if self.tracks is not None or self.relations is not None or self.exclude:
             what = "; ".join(x for x in (
                 f"track {', '.join(sorted(self.tracks, key=TRACKS.index))}" if self.tracks
@@ -108,18 +108,22 @@ class Filter:
             notes.append(f"{len(kept)} of {len(pool)} relations kept ({what})")
         low = sum(1 for f in pool if f.confidence_rank < CONFIDENCE.index(self.min_confidence))
         if low:
-            notes.append(f"{low} relations below confidence {self.min_confidence} left out"
-                         + (" (a source's contradicted claim)" if self.min_confidence == "medium"
-                            else ""))
+            notes.append(f"{_count(low, 'relation')} below confidence {self.min_confidence} left "
+                         f"out (--min-confidence {CONFIDENCE[0]} keeps them)")
         undated = sum(1 for f in kept if not f.dated)
         if undated:
             notes.append(f"{undated} of {len(kept)} relations are undated and kept in every "
                          "time slice (--drop-undated leaves them out)")
         elif self.drop_undated:
             gone = sum(1 for f in pool if not f.dated)
-            notes.append(f"{gone} undated relations left out (--drop-undated)")
+            notes.append(f"{_count(gone, 'undated relation')} left out (--drop-undated)")
         return kept, notes
 
     @property
     def label(self) -> str:
         return as_of_label(self.as_of)
+
+
+def _count(n: int, noun: str) -> str:
+    """``_count(1, "relation")`` is '1 relation'; ``_count(2, "relation")`` '2 relations'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

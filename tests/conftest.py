@@ -35,11 +35,33 @@ def compose_case(tmp: Path, overlay: Path | None) -> Path:
     return data
 
 
-def run(*args: str, cwd: Path = REPO, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the installed ``graphkit`` command as a user would."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([str(GRAPHKIT), *args], cwd=cwd, capture_output=True, text=True,
-                          env=full_env, timeout=120)
+def run(*args: str, cwd: Path = REPO, env: dict | None = None,
+        process: bool = False) -> subprocess.CompletedProcess:
+    """Run ``graphkit ARGS`` in ``cwd`` and return its exit status, stdout and stderr.
+
+    With ``process`` (or an ``env``), the installed ``graphkit`` command runs in a process of
+    its own, as a user runs it (the tests of start-up, environment, exit codes and the wheel do
+    so). Otherwise the same command line runs through click in this process, which skips the
+    start-up and reuses a data folder already checked in the session (``cli_network.checked``);
+    an exception there fails the test with its traceback rather than becoming an exit status.
+    """
+    if process or env is not None:
+        full_env = {**os.environ, **(env or {})}
+        return subprocess.run([str(GRAPHKIT), *args], cwd=cwd, capture_output=True, text=True,
+                              env=full_env, timeout=120)
+    from click.testing import CliRunner
+
+    from graphkit.cli import main
+
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False, prog_name="graphkit",
+                                    terminal_width=200)
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(["graphkit", *args], result.exit_code, result.stdout,
+                                       result.stderr)
 
 
 class Served:

@@ -21,24 +21,50 @@ def digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_committed_exports_are_current(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory):
+    """`graphkit build` of the shipped data in two fresh processes at once, with different
+    hash seeds: ((folder, stdout), (folder, stdout))."""
+    import subprocess
+
+    from conftest import GRAPHKIT
+
+    root = tmp_path_factory.mktemp("builds")
+    procs = []
+    for name, seed in (("a", "1"), ("b", "4242")):
+        procs.append((root / name, subprocess.Popen(
+            [str(GRAPHKIT), "build", "--out", str(root / name)], cwd=REPO, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONHASHSEED": seed})))
+    done = []
+    for out, proc in procs:
+        stdout, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == 0, stderr
+        done.append((out, stdout))
+    return done
+
+
+def test_committed_exports_are_current(two_builds) -> None:
     """exports/ holds the build of the shipped data, so people can take the graph without
     installing anything; rebuild with `graphkit build` when this fails."""
-    result = build(REPO / "data", tmp_path, "data")
-    assert result.ok, "\n".join(map(str, result.report.errors))
-    built, committed = digest(tmp_path), digest(REPO / "exports")
+    built, committed = digest(two_builds[0][0]), digest(REPO / "exports")
     stale = sorted(k for k in set(built) | set(committed) if built.get(k) != committed.get(k))
     assert not stale, f"exports/ is stale ({stale[:5]}...): run `graphkit build`"
 
 
-def test_build_is_byte_identical_across_processes_and_hash_seeds(tmp_path: Path) -> None:
+def test_build_is_byte_identical_across_processes_and_hash_seeds(two_builds) -> None:
     """Two builds in fresh processes with different hash seeds write the same bytes."""
-    out1, out2 = tmp_path / "a", tmp_path / "b"
-    r1 = run("build", "--out", str(out1), env={"PYTHONHASHSEED": "1"})
-    r2 = run("build", "--out", str(out2), env={"PYTHONHASHSEED": "4242"})
-    assert r1.returncode == 0 and r2.returncode == 0, r1.stderr + r2.stderr
+    (out1, _), (out2, _) = two_builds
     assert digest(out1) == digest(out2)
     assert sorted(p.name for p in out1.iterdir()) == sorted(EXPORTS)
+
+
+def test_build_prints_a_summary(two_builds) -> None:
+    text = two_builds[0][1]
+    assert text.startswith("actors (")
+    for line in ("relations (", "sources: ", "wrote ", "graph.ttl", "done in "):
+        assert line in text
+    assert "membership" in text and "state" in text
 
 
 def test_failed_build_leaves_previous_exports_untouched(tmp_path: Path) -> None:
@@ -78,16 +104,6 @@ def test_interrupted_write_leaves_targets_untouched(tmp_path: Path, monkeypatch)
     with pytest.raises(OSError):
         exports.write_atomic(out, {name: b"new" for name in EXPORTS})
     assert digest(out) == before
-
-
-def test_build_prints_a_summary(tmp_path: Path) -> None:
-    result = run("build", "--out", str(tmp_path))
-    assert result.returncode == 0, result.stderr
-    text = result.stdout
-    assert text.startswith("actors (")
-    for line in ("relations (", "sources: ", "wrote ", "graph.ttl", "done in "):
-        assert line in text
-    assert "membership" in text and "state" in text
 
 
 def test_build_of_base_case_writes_three_formats(tmp_path: Path) -> None:

@@ -22,11 +22,11 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 
 
 def test_top_level_help_and_version() -> None:
-    result = run("--help")
+    result = run("--help", process=True)
     assert result.returncode == 0
     for command in COMMANDS:
         assert re.search(rf"^\s+{command}\s", result.stdout, re.M), command
-    assert run("--version").stdout.strip() == f"graphkit, version {__version__}"
+    assert run("--version", process=True).stdout.strip() == f"graphkit, version {__version__}"
 
 
 @pytest.mark.parametrize("name", ["DPRK", "North Korea", "pyongyang", "dprk",

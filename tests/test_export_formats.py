@@ -1,6 +1,6 @@
 """`graphkit export` for other tools, each file read back by an independent reader: networkx's
 GraphML and GEXF readers, Python's csv module, a JSON Schema of Kumu's blueprint format, and
-rdflib for the RDF formats."""
+the RDF formats byte-identical to the build (which tests/test_rdf.py reads back in rdflib)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import json
 import jsonschema
 import networkx as nx
 import pytest
-import rdflib
 
 from conftest import REPO, run
 from graphkit.facts import graph_of
@@ -101,15 +100,14 @@ def test_kumu_schema_catches_a_broken_file() -> None:
         jsonschema.Draft202012Validator(SCHEMA).validate(bad)
 
 
-@pytest.mark.parametrize("fmt,name,parser", [("ttl", "graph.ttl", "turtle"),
-                                              ("nt", "graph.nt", "nt"),
-                                              ("jsonld", "graph.jsonld", "json-ld")])
-def test_rdf_formats_are_the_built_graph(tmp_path, fmt, name, parser) -> None:
+@pytest.mark.parametrize("fmt,name", [("ttl", "graph.ttl"), ("nt", "graph.nt"),
+                                      ("jsonld", "graph.jsonld")])
+def test_rdf_formats_are_the_built_graph(tmp_path, fmt, name) -> None:
     out = tmp_path / name
     result = run("export", "--format", fmt, "-o", str(out))
     assert result.returncode == 0, result.stderr
+    # the same bytes as the build's, which test_rdf.py parses back in rdflib
     assert out.read_bytes() == (REPO / "exports" / name).read_bytes()
-    assert len(rdflib.Graph().parse(out, format=parser)) > 10_000
 
 
 def test_rdf_formats_refuse_view_options(tmp_path) -> None:

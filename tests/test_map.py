@@ -348,8 +348,8 @@ def test_large_map_starts_from_computed_positions_and_settles(browser, tmp_path)
     from graphkit.render_map import ITERATION_BUDGET, SEEDED_LAYOUT_FROM
 
     data = tmp_path / "data"
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--actors", "600",
-                    "--relations", "1500", "--out", str(data)], check=True)
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--actors", "450",
+                    "--relations", "1000", "--out", str(data)], check=True)
     first, second = tmp_path / "a.html", tmp_path / "b.html"
     for out in (first, second):
         result = run("view", "--data", str(data), "-o", str(out))

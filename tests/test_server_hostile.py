@@ -212,7 +212,7 @@ def test_a_short_body_gets_400_and_a_slow_one_408(server) -> None:
 
 
 def test_slow_and_idle_connections_are_bounded_and_closed(server) -> None:
-    """A drip-fed request is closed after --read-timeout; 200 idle connections beyond
+    """A drip-fed request is closed after --read-timeout; 100 idle connections beyond
     --max-connections are held back, then closed after --idle-timeout; the server answers."""
     port = server.port
     dripper = socket.create_connection(("127.0.0.1", port), timeout=10)
@@ -227,7 +227,7 @@ def test_slow_and_idle_connections_are_bounded_and_closed(server) -> None:
         dripper.close()
     assert closed_after is not None and closed_after < 5
     idle = []
-    for _ in range(150):
+    for _ in range(100):
         idle.append(socket.create_connection(("127.0.0.1", port), timeout=2))
     try:
         time.sleep(0.5)
@@ -237,7 +237,7 @@ def test_slow_and_idle_connections_are_bounded_and_closed(server) -> None:
         while open_ and time.monotonic() < deadline:  # each closed after --idle-timeout
             time.sleep(0.5)
             open_ = [s for s in open_ if not _closed_by_peer(s)]
-        assert open_ == [], f"{len(open_)} of 150 idle connections never closed"
+        assert open_ == [], f"{len(open_)} of 100 idle connections never closed"
         _answers_well(port)
     finally:
         for s in idle:

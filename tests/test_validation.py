@@ -104,7 +104,7 @@ def test_quotes_must_name_a_participant_or_say_why_not(tmp_path) -> None:
 """, encoding="utf-8")
     registry = (data / "sources.yaml").read_text(encoding="utf-8")
     (data / "sources.yaml").write_text(registry.replace("title: A public page",
-                                                        "title: \\"[display show w3p]\\""),
+                                                        'title: "[display show w3p]"'),
                                        encoding="utf-8")
     result = run("validate", "--data", str(data))
     lines = result.stderr.splitlines()
