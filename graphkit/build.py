@@ -21,6 +21,8 @@ from .problems import Report
 
 
 SHACL_AUTO_LIMIT = 300_000  # triples: SHACL takes about 1 s per 25,000 triples beyond this
+SITE_AUTO_LIMIT = 5_000  # actors: the build writes the site up to this many unless told
+MAP_ACTORS = 1_000  # the build's map draws at most this many actors, the most central
 
 
 @dataclass
@@ -130,9 +132,11 @@ def _in_child(function, *args):
     return wait
 
 
-def measure(g, view: str = "actors") -> tuple[list[dict], dict]:
-    """The measures of every actor in ``view`` as of today, brokerage groups by ASEAN's side
-    (what the build publishes, the map sizes nodes by and the site ranks actors by)."""
+def measure(g, view: str = "actors", only: frozenset | None = None
+            ) -> tuple[list[dict], dict]:
+    """The measures of every actor in ``view`` as of today (those in ``only`` if given),
+    brokerage groups by ASEAN's side (what the build publishes, the map sizes nodes by and the
+    site ranks actors by)."""
     from .metrics.registry import Context, metric_table
     from .views import make_view
 
@@ -140,7 +144,16 @@ def measure(g, view: str = "actors") -> tuple[list[dict], dict]:
     if v.graph.number_of_nodes() == 0:
         return [], {"betweenness": "exact"}
     groups = {n: d["asean"] for n, d in v.graph.nodes(data=True)}
-    return metric_table(v.graph, Context(groups=groups, grouping="asean"))
+    return metric_table(v.graph, Context(groups=groups, grouping="asean", only=only))
+
+
+def brokerage_roles(g) -> dict[str, dict]:
+    """Each actor's brokerage roles in the directed view as of today (what its site page
+    shows), computing no other measure."""
+    from .metrics.brokerage import ROLES
+
+    wanted = frozenset(ROLES) | {f"{r}_ratio" for r in ROLES}
+    return {r["id"]: r for r in measure(g, "directed", wanted)[0]}
 
 
 def _metrics(result: BuildResult, triples: list) -> list:
@@ -159,10 +172,12 @@ def _metrics(result: BuildResult, triples: list) -> list:
 
 def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None = None,
           progress: Callable[[Iterable], Iterable] | None = None,
-          metrics: bool = True, site: bool = True) -> BuildResult:
+          metrics: bool = True, site: bool | None = None) -> BuildResult:
     """Check ``data`` and, only if it has no error, write the exports into ``out`` atomically:
     graph.ttl, graph.nt, graph.jsonld and (with ``metrics``) metrics.csv, the interactive map
-    network.html and (with ``site``) the static site site/."""
+    network.html and (with ``site``) the static site site/. ``site`` None (the default) writes
+    the site for up to ``SITE_AUTO_LIMIT`` actors and notes the skip beyond (``graphkit site``
+    writes it at any size)."""
     result = check(data, shown_as, shacl, progress, metrics, background=True)
     if not result.ok:
         result.finish_shacl()
@@ -178,12 +193,19 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
 
             extra["metrics.csv"] = metrics_csv(result.metric_rows)
             rows = {r["id"]: r for r in result.metric_rows}
-            extra["network.html"] = render(map_data(result.graph, rows)).encode("utf-8")
+            extra["network.html"] = render(map_data(result.graph, rows, most=MAP_ACTORS)
+                                           ).encode("utf-8")
+            if site is None:
+                site = len(result.dataset.actors) <= SITE_AUTO_LIMIT
+                if not site:
+                    result.notes.append(
+                        f"site not written for {len(result.dataset.actors):,} actors (above "
+                        f"{SITE_AUTO_LIMIT:,}; {out}/site is left as it was); pass --site, or "
+                        "run 'graphkit site -o DIR'")
             if site:
                 from .site import site_files
 
-                directed = {r["id"]: r for r in measure(result.graph, "directed")[0]}
-                pages = site_files(result.graph, rows, directed)
+                pages = site_files(result.graph, rows, brokerage_roles(result.graph))
     finally:
         result.finish_shacl()
     if not result.ok:

@@ -14,6 +14,7 @@ from .ids import relation_key
 from .names import Names
 from .problems import Problem, did_you_mean
 from .records import Citation, Ref
+from .quotes import normalise
 
 
 def check_dataset(ds: Dataset) -> list[Problem]:
@@ -194,11 +195,13 @@ def _check_naming(ds: Dataset, citations: list[Citation], ids: dict[str, list[st
         if not c.quote:
             continue
         named = False
+        text = normalise(c.quote)
+        folded = text.casefold()
         for a in who:
             if a not in matchers:
                 actor = ds.actors[a]
                 matchers[a] = NameMatcher([actor.name] + actor.aliases)
-            if matchers[a].in_text(c.quote):
+            if matchers[a].in_normalised(text, folded):
                 named = True
                 break
         line = c.lines.get("quote", c.line)

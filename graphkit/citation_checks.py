@@ -32,20 +32,43 @@ class NameMatcher:
     """
 
     def __init__(self, names: list[str]) -> None:
-        words, acronyms = [], []
+        words, acronyms = set(), set()
         for name in {normalise(n) for n in names if n and len(n.strip()) >= 2}:
             if _ACRONYM.match(name):
-                acronyms.append(re.escape(name))
+                acronyms.add(name)
             else:
-                words.append(re.escape(name.casefold()))
-        self._words = re.compile(r"(?<!\w)(?:" + "|".join(sorted(words)) + ")") if words else None
-        self._acronyms = (re.compile(r"(?<!\w)(?:" + "|".join(sorted(acronyms)) + r")(?![A-Za-z])")
-                          if acronyms else None)
+                words.add(name.casefold())
+        # plain string search, not one compiled pattern per actor: compiling 10,000 patterns
+        # took 7 s of a 10,000-actor build
+        self._words, self._acronyms = sorted(words), sorted(acronyms)
 
     def in_text(self, text: str) -> bool:
         text = normalise(text)
-        return bool((self._words and self._words.search(text.casefold()))
-                    or (self._acronyms and self._acronyms.search(text)))
+        return self.in_normalised(text, text.casefold())
+
+    def in_normalised(self, text: str, folded: str) -> bool:
+        """:meth:`in_text` of a text already normalised, and its casefold."""
+        return (any(_found(folded, w, _word_end) for w in self._words)
+                or any(_found(text, a, _acronym_end) for a in self._acronyms))
+
+
+def _word_end(text: str, end: int) -> bool:
+    return True
+
+
+def _acronym_end(text: str, end: int) -> bool:
+    return end >= len(text) or not ("A" <= text[end] <= "Z" or "a" <= text[end] <= "z")
+
+
+def _found(text: str, name: str, ends_well) -> bool:
+    """Whether ``name`` occurs in ``text`` at the start of a word and ``ends_well`` there."""
+    at = text.find(name)
+    while at >= 0:
+        if (at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_")) \
+                and ends_well(text, at + len(name)):
+            return True
+        at = text.find(name, at + 1)
+    return False
 
 
 _RANDOM_TOKEN = re.compile(r"(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]{12,}")

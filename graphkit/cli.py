@@ -90,10 +90,11 @@ def validate(data: Path, shacl: bool | None, show_all: bool) -> None:
 @click.option("--metrics/--no-metrics", default=True, show_default=True,
               help="Measure every actor (centrality, structural holes...) into the graph and "
                    "metrics.csv, and draw network.html.")
-@click.option("--site/--no-site", default=True, show_default=True,
+@click.option("--site/--no-site", default=None,
               help="Write the static site (a page per actor, source and relation kind) into "
-                   "OUT/site/ (with --metrics).")
-def build(data: Path, out: Path, shacl: bool | None, metrics: bool, site: bool) -> None:
+                   "OUT/site/ (with --metrics) [default: when there are at most 5,000 actors; "
+                   "'graphkit site' writes it at any size].")
+def build(data: Path, out: Path, shacl: bool | None, metrics: bool, site: bool | None) -> None:
     """Check the data and write graph.ttl, graph.nt, graph.jsonld, metrics.csv, the
     interactive map network.html and the static site site/.
 

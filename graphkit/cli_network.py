@@ -202,7 +202,7 @@ def assignments(g, groups: str, as_of, groups_file: Path | None) -> dict:
 @click.option("--sort", default="betweenness", show_default=True, help="Column to sort by.")
 @click.option("--pivots", type=int, default=None,
               help="Estimate betweenness from this many pivot sources (default: exact up to "
-                   "20,000 actors).")
+                   "5,000 actors, then 500 pivots; 0: exact at any size).")
 @FORMAT
 def metrics(data, graph_file, view, as_of, tracks, kinds, exclude, drop_undated,
             min_confidence, groups, groups_file, top, sort, pivots, fmt) -> None:
@@ -785,15 +785,14 @@ def site(data, out) -> None:
     """
     import time
 
-    from .build import measure
+    from .build import brokerage_roles, measure
     from .facts import graph_of
     from .site import write_site
 
     started = time.perf_counter()
     g = graph_of(checked(data).dataset)
     rows = {r["id"]: r for r in measure(g)[0]}
-    roles = {r["id"]: r for r in measure(g, "directed")[0]}
-    written = write_site(g, out, rows, roles)
+    written = write_site(g, out, rows, brokerage_roles(g))
     size = sum(p.stat().st_size for p in written)
     click.echo(f"wrote {out}/ ({len(written):,} files, {size:,} bytes) in "
                f"{time.perf_counter() - started:.2f} s")

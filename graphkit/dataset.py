@@ -16,9 +16,10 @@ from typing import Callable, Iterable
 from . import records
 from .model import Model, load_model
 from .problems import Problem, Report
+from .parse_cache import ParseCache
 from .quotes import Documents
-from .safe_read import yaml_files
-from .yaml_source import Mapping, Node, Scalar, Sequence, parse_file
+from .safe_read import read_text, yaml_files
+from .yaml_source import Mapping, Node, Scalar, Sequence, parse_file, parse_text
 
 DEFAULT_DOCUMENTS = "../../shared/sources"
 
@@ -37,6 +38,8 @@ class Dataset:
     # filled by graphkit.checks.check_dataset:
     facts: list = field(default_factory=list)  # graphkit.facts.Fact, one per valid relation
     countries: dict[str, str] = field(default_factory=dict)  # actor id -> state id
+    parsed: list[str] = field(default_factory=list)  # files of actors/ and relations/ parsed
+    # this time (the others came from graphkit.parse_cache, unchanged since last read)
 
     def locate(self, key: str) -> tuple[str, int] | None:
         """Where the relation with IRI local part ``key`` is curated."""
@@ -96,17 +99,30 @@ def load_dataset(root: Path, shown_as: str | None = None,
         lost += [p.path for p in faults if p.severity == "error"]
     if not files and not problems:
         problems.append(Problem(shown, 0, "", "no actors/*.yaml or relations/*.yaml files"))
+    cache = ParseCache.default()
     for kind, path in (progress(files) if progress else files):
         shown_path = show(path)
-        for node in _records(path, shown_path, problems, lost):
+        text, found = read_text(path, shown_path)
+        if text is None:
+            problems += found
+            lost.append(shown_path)
+            continue
+        key = cache.key(text, shown_path, kind, model.fingerprint)
+        read = cache.get(key)
+        if read is None:
+            read = _read_file(kind, text, shown_path, model)
+            cache.put(key, read)
+            ds.parsed.append(shown_path)
+        items, found, unreadable = read
+        problems += found
+        if unreadable:
+            lost.append(shown_path)
+        for item in items:
             if kind == "actors":
-                actor = records.read_actor(node, shown_path, model, problems)
-                if actor and actor.id:
-                    _keep_first(ds.actors, actor.id, actor, "actor", problems)
+                _keep_first(ds.actors, item.id, item, "actor", problems)
             else:
-                relation = records.read_relation(node, shown_path, model, problems)
-                if relation:
-                    ds.relations.append(relation)
+                ds.relations.append(item)
+    cache.prune()
     report.extend(problems)
     if lost:  # the records are incomplete: references into them would all look broken
         report.add(Problem(shown, 0, "", f"{len(lost)} file(s) or folder(s) could not be read "
@@ -116,6 +132,31 @@ def load_dataset(root: Path, shown_as: str | None = None,
         return ds, report
     report.extend(check_dataset(ds))
     return ds, report
+
+
+def _read_file(kind: str, text: str, shown: str, model: Model) -> tuple[list, list, bool]:
+    """The records of one file of ``actors/`` or ``relations/`` read on their own, the problems
+    found, and whether its records could not be read at all (what the cache keeps)."""
+    problems: list[Problem] = []
+    root, found = parse_text(text, shown)
+    problems += found
+    if root is None:
+        return [], problems, any(p.severity == "error" for p in found)
+    if not isinstance(root, Sequence):
+        problems.append(Problem(shown, root.line, "", "expected a list of records",
+                                "start each record with '- '"))
+        return [], problems, True
+    items = []
+    for node in root.items:
+        if kind == "actors":
+            actor = records.read_actor(node, shown, model, problems)
+            if actor and actor.id:
+                items.append(actor)
+        else:
+            relation = records.read_relation(node, shown, model, problems)
+            if relation:
+                items.append(relation)
+    return items, problems, False
 
 
 def _records(path: Path, shown: str, problems: list[Problem], lost: list[str]) -> list[Node]:

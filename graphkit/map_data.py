@@ -37,13 +37,15 @@ class MapData:
 
 
 def map_data(g: Graph, metrics: dict[str, dict] | None = None, size_by: str = "betweenness",
-             focus: str | None = None, hops: int = 1, flt: Filter | None = None) -> MapData:
+             focus: str | None = None, hops: int = 1, flt: Filter | None = None,
+             most: int | None = None) -> MapData:
     """The nodes and edges of the map of ``g``.
 
     ``metrics``: actor id -> row of :func:`graphkit.metrics.registry.metric_table` (its
     ``size_by`` column sizes the nodes); ``focus`` and ``hops``: only actors within ``hops`` of
     ``focus``; ``flt``: which relations (default: every date; the page's year control still
-    works within it).
+    works within it); ``most``: at most this many actors, the highest by ``size_by`` (a note
+    on the page says how many are left out and how to draw them).
     """
     model = g.model
     flt = flt or Filter(as_of="all")
@@ -55,18 +57,27 @@ def map_data(g: Graph, metrics: dict[str, dict] | None = None, size_by: str = "b
                 members[body] += 1
     fold = {b for b, n in members.items() if model.fold_members_from and
             n >= model.fold_members_from}
-    edges: list[dict] = []
-    for fact in facts:
-        track = flt.track_of(fact, g)
-        for a, b, spec in g.edges(fact):
-            edges.append(_edge(g, fact, track, a, b, spec, len(edges)))
-            if fact.kind == "membership" and b in fold:
-                edges[-1]["fold"] = b
+    pairs = [(fact, a, b, spec) for fact in facts for a, b, spec in g.edges(fact)]
     if focus:
-        keep = _within(edges, focus, hops)
-        edges = [e for e in edges if e["from"] in keep and e["to"] in keep]
-    involved = sorted({e["from"] for e in edges} | {e["to"] for e in edges}
+        keep = _within(pairs, focus, hops)
+        pairs = [p for p in pairs if p[1] in keep and p[2] in keep]
+    involved = sorted({p[1] for p in pairs} | {p[2] for p in pairs}
                       | ({focus} if focus else set()))
+    if most is not None and len(involved) > most:
+        keep = set(_most(involved, metrics or {}, size_by, most))
+        notes.append(f"showing the {most:,} actors highest by {size_by} of {len(involved):,} "
+                     f"({len(involved) - most:,} left out); draw any of them with 'graphkit "
+                     "view --focus ACTOR', or fewer relations with its filters")
+        pairs = [p for p in pairs if p[1] in keep and p[2] in keep]
+        involved = sorted(keep)
+    edges: list[dict] = []
+    tracks: dict[int, str] = {}
+    for fact, a, b, spec in pairs:
+        if id(fact) not in tracks:
+            tracks[id(fact)] = flt.track_of(fact, g)
+        edges.append(_edge(g, fact, tracks[id(fact)], a, b, spec, len(edges)))
+        if fact.kind == "membership" and b in fold:
+            edges[-1]["fold"] = b
     by_actor: dict[str, int] = defaultdict(int)
     for e in edges:
         by_actor[e["from"]] += 1
@@ -89,11 +100,20 @@ def map_data(g: Graph, metrics: dict[str, dict] | None = None, size_by: str = "b
                    (min(years, default=1945), max(years, default=dt.date.today().year)), notes)
 
 
-def _within(edges: list[dict], focus: str, hops: int) -> set[str]:
+def _most(actors: list[str], metrics: dict[str, dict], size_by: str, n: int) -> list[str]:
+    """The ``n`` actors highest by ``size_by`` (ties: by id)."""
+    def value(a: str) -> float:
+        v = metrics.get(a, {}).get(size_by)
+        return v if isinstance(v, (int, float)) else float("-inf")
+
+    return sorted(actors, key=lambda a: (-value(a), a))[:n]
+
+
+def _within(pairs: list[tuple], focus: str, hops: int) -> set[str]:
     adjacent: dict[str, set[str]] = defaultdict(set)
-    for e in edges:
-        adjacent[e["from"]].add(e["to"])
-        adjacent[e["to"]].add(e["from"])
+    for _, a, b, _ in pairs:
+        adjacent[a].add(b)
+        adjacent[b].add(a)
     seen, queue = {focus: 0}, deque([focus])
     while queue:
         v = queue.popleft()

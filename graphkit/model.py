@@ -20,6 +20,7 @@ a misspelt view fails here and never later.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +31,7 @@ from .files import shipped
 from .namespaces import PREFIXES, expand
 
 ONTOLOGY_DIR = shipped("ontology")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters but tab and newline
 SKOS = PREFIXES["skos"]
 COMMON_FIELDS = ("type", "start", "end", "track", "confidence", "note", "description",
                  "sources", "key")
@@ -63,10 +65,9 @@ class TextSpec:
             return f"is {len(text):,} characters long; at most {self.max:,}"
         if len(text) < self.min:
             return f"is {len(text)} characters long; at least {self.min}"
-        bad = next((ch for ch in text if ch < " " and ch not in "\t\n"
-                    or "\x7f" <= ch < "\xa0"), None)
+        bad = _CONTROL.search(text)
         if bad is not None:
-            return f"holds the control character U+{ord(bad):04X}"
+            return f"holds the control character U+{ord(bad.group()):04X}"
         return None
 
 
@@ -207,6 +208,7 @@ class Model:
     groupings: dict[str, Grouping] = field(default_factory=dict)
     type_groups: dict[str, frozenset[str]] = field(default_factory=dict)
     fold_members_from: int = 0  # the map folds the memberships of bodies with this many or more
+    fingerprint: str = ""  # a hash of model.yaml and graphkit.ttl (keys the parsed-data cache)
     _notations: dict[str, str] = field(default_factory=dict, repr=False)
 
     def concept(self, scheme: str, notation: str) -> str | None:
@@ -314,7 +316,17 @@ def load_model(ontology_dir: Path = ONTOLOGY_DIR) -> Model:
     if not isinstance(fold, int) or fold < 0:
         raise InvalidModel(f"invalid model:\n  map.fold_members_from: '{fold}' is not a count")
     return Model(actor_types, relations, schemes, texts, labels, triples, actor_fields, views,
-                 groupings, {k: frozenset(v) for k, v in groups.items()}, fold)
+                 groupings, {k: frozenset(v) for k, v in groups.items()}, fold,
+                 _fingerprint(ontology_dir / "model.yaml", ontology_dir / "graphkit.ttl"))
+
+
+def _fingerprint(*paths: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def _style(raw: dict, where: str, problems: list[str]) -> Style:

@@ -140,6 +140,7 @@ def _pages(g: Graph, measures: dict, roles: dict, title: str) -> dict[str, str]:
              "assets/index.js": "window.GK_INDEX = " + script_json([
                  {"id": a.id, "name": a.label, "aliases": a.aliases, "type": a.type}
                  for a in sorted(g.actors.values(), key=lambda a: a.id)]) + ";\n"}
+    html = _relations_html(g)
     actors = sorted(g.actors.values(), key=lambda a: (a.label.casefold(), a.id))
     files["index.html"] = page("site_index.html", root="", actors=actors, types=types,
                                counts={t: sum(1 for a in actors if a.type == t) for t in types},
@@ -150,7 +151,8 @@ def _pages(g: Graph, measures: dict, roles: dict, title: str) -> dict[str, str]:
                   if any(f.kind == k for f in facts)]
         row = measures.get(a.id, {})
         files[f"actors/{a.id}.html"] = page(
-            "site_actor.html", root="../", a=a, groups=groups, g=g, rel=_relation_view,
+            "site_actor.html", root="../", a=a, groups=groups, g=g,
+            rel=_as_seen_from(g, a.id, html),
             measures=[(m, row.get(m.name), ranks[m.name].get(a.id), len(ranks[m.name]))
                       for m in shown if row.get(m.name) is not None],
             roles=_roles(roles.get(a.id, {})), ego=_ego_svg(g, a.id, facts, measures),
@@ -162,7 +164,7 @@ def _pages(g: Graph, measures: dict, roles: dict, title: str) -> dict[str, str]:
     for kind, spec in model.relations.items():
         facts = sorted(by_kind.get(kind, []), key=_order)
         files[f"kinds/{kind}.html"] = page("site_kind.html", root="../", spec=spec, facts=facts,
-                                           g=g, rel=_relation_view, **common)
+                                           g=g, rel=lambda f: html[id(f)], **common)
     return files
 
 
@@ -188,11 +190,29 @@ def _roles(row: dict) -> list[tuple[str, int, float | None]]:
     return [(r, row[r], row.get(f"{r}_ratio")) for r in ROLES if row.get(r)]
 
 
-def _relation_view(g: Graph, f: Fact, actor: str | None = None) -> dict:
+def _relations_html(g: Graph) -> dict[int, str]:
+    """Each relation's block (``_relation.html``), rendered once for every page that lists it
+    (at 10,000 actors, rendering it once per page took most of the site's time)."""
+    from .render_map import _templates
+
+    block = _templates().get_template("_relation.html").module.relation
+    return {id(f): block(_relation_view(g, f), "../") for f in g.facts}
+
+
+def _as_seen_from(g: Graph, actor: str, html: dict[int, str]):
+    """The blocks as ``actor``'s page shows them: its own name in bold, not a link to itself."""
+    from markupsafe import Markup
+
+    link = Markup('<a href="../actors/{}.html">{}</a>').format(actor, g.label(actor))
+    bold = Markup("<b>{}</b>").format(g.label(actor))
+    return lambda f: html[id(f)].replace(link, bold)
+
+
+def _relation_view(g: Graph, f: Fact) -> dict:
     """What a page shows of a relation: its parts with links, its dates, its sources."""
     model = g.model
     kind = model.relations[f.kind]
-    roles = [(role, [(a, g.label(a), a == actor) for a in f.participants.get(role, ())])
+    roles = [(role, [(a, g.label(a)) for a in f.participants.get(role, ())])
              for role in kind.roles if f.participants.get(role)]
     if f.start and f.end:
         when = f"{f.start} to {f.end}"

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# the parsed-data cache of this test run (each worker its own), never the user's
+os.environ.setdefault("GRAPHKIT_CACHE", __import__("tempfile").mkdtemp(prefix="graphkit-cache-"))
+
 REPO = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 SHARED_SOURCES = REPO.parent / "shared" / "sources"

@@ -430,3 +430,29 @@ def json_list(items: list[str]) -> str:
     import json
 
     return json.dumps(items, ensure_ascii=False)
+
+
+def test_the_builds_map_holds_the_most_central_actors_and_says_how_many_are_left_out(
+        tmp_path, monkeypatch) -> None:
+    """Above ``MAP_ACTORS`` the build's map draws the most central actors and says how many it
+    left out; above ``SITE_AUTO_LIMIT`` actors the build skips the site and says so."""
+    import csv
+    import json
+
+    from conftest import compose_case
+    from graphkit import build
+
+    monkeypatch.setattr(build, "MAP_ACTORS", 3)
+    monkeypatch.setattr(build, "SITE_AUTO_LIMIT", 3)
+    data, out = compose_case(tmp_path, None), tmp_path / "out"
+    result = run("build", "--data", str(data), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert f"note: site not written for 6 actors (above 3; {out}/site is left as it was)" \
+        in result.stderr
+    assert not (out / "site").exists()
+    html = (out / "network.html").read_text(encoding="utf-8")
+    drawn = [n["id"] for n in json.loads(html.split("var NODES = ", 1)[1].split(";\n", 1)[0])]
+    with open(out / "metrics.csv", encoding="utf-8") as fh:
+        rows = sorted(csv.DictReader(fh), key=lambda r: (-float(r["betweenness"]), r["id"]))
+    assert sorted(drawn) == sorted(r["id"] for r in rows[:3])
+    assert "showing the 3 actors highest by betweenness of 6 (3 left out)" in html

@@ -82,7 +82,7 @@ def closeness(G: nx.Graph, distance: str | None = None) -> dict:
         return out
     raw = h.closeness(mode=mode, weights=weights, normalized=True)
     if G.is_directed():
-        reach = [len(h.subcomponent(i, mode=mode)) for i in range(n)]
+        reach = _reached_by(h)
     else:
         membership = h.connected_components().membership
         sizes = {}
@@ -93,6 +93,24 @@ def closeness(G: nx.Graph, distance: str | None = None) -> dict:
         c = raw[i]
         out[v] = 0.0 if c != c or reach[i] <= 1 else c * (reach[i] - 1) / (n - 1)
     return out
+
+
+def _reached_by(h) -> list[int]:
+    """For each vertex, how many vertices reach it (itself included), from one pass over the
+    strongly connected components in topological order, each holding the set of vertices
+    that reach it as the bits of an integer (a search per vertex took 10 s at 10,000 actors).
+
+    >>> import igraph as ig
+    >>> _reached_by(ig.Graph(n=4, edges=[(0, 1), (1, 0), (1, 2)], directed=True))
+    [2, 2, 3, 1]
+    """
+    parts = h.connected_components(mode="strong")
+    dag = parts.cluster_graph(combine_edges=False)
+    bits = [sum(1 << v for v in part) for part in parts]  # a bit per vertex
+    for c in dag.topological_sorting(mode="out"):
+        for p in dag.predecessors(c):
+            bits[c] |= bits[p]
+    return [bits[c].bit_count() for c in parts.membership]
 
 
 def pagerank(G: nx.Graph, weight: str = "weight") -> dict:

@@ -24,7 +24,7 @@ import importlib
 import importlib.util
 import os
 import pkgutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable
 
@@ -124,7 +124,8 @@ def single(G: nx.Graph, name: str, context: Context | None = None) -> dict:
 
 def metric_table(G: nx.Graph, context: Context | None = None, sort: str = "betweenness"
                  ) -> tuple[list[dict], dict]:
-    """One row per node with every measure its directedness allows, sorted by ``sort``
+    """One row per node with every measure its directedness allows (those in
+    ``context.only`` if given; families with none of them are not computed), sorted by ``sort``
     (descending, then id); and facts about the run (``betweenness``: exact, or its pivots and
     error bound; ``modularity``)."""
     from .centrality import betweenness_note, betweenness_pivots
@@ -132,12 +133,13 @@ def metric_table(G: nx.Graph, context: Context | None = None, sort: str = "betwe
     context = context or Context()
     n = G.number_of_nodes()
     if context.pivots is None:
-        context = Context(betweenness_pivots(n), context.groups, context.grouping, context.seed)
+        context = replace(context, pivots=betweenness_pivots(n))
     values: dict[str, dict] = {}
     extra: dict = {}
     for fam in families():
         wanted = [m for m in fam.measures
-                  if m.directed is None or m.directed == G.is_directed()]
+                  if (m.directed is None or m.directed == G.is_directed())
+                  and (context.only is None or m.name in context.only)]
         if not wanted:
             continue
         out = fam.compute(G, context)

@@ -1,0 +1,101 @@
+"""The parsed-data cache: a second build of unchanged data reads no file again; a changed file,
+and only it, is read again; what comes out is the same as without the cache, errors included."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES, compose_case, run
+from graphkit.dataset import load_dataset
+from graphkit.parse_cache import ParseCache
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GRAPHKIT_CACHE", str(folder))
+    return folder
+
+
+def _load(data: Path):
+    ds, report = load_dataset(data, "data")
+    return ds, [str(p) for p in report.problems]
+
+
+def _facts(ds) -> list[tuple]:
+    return [(f.key, f.record.path, f.record.line) for f in ds.facts]
+
+
+def test_unchanged_files_are_not_read_again_and_a_changed_one_is(tmp_path, cache):
+    data = compose_case(tmp_path, None)
+    (data / "relations" / "more.yaml").write_text(
+        (data / "relations" / "base.yaml").read_text().split("\n\n")[0]
+        .replace('"1993-06"', '"1993"') + "\n", encoding="utf-8")
+    first, problems = _load(data)
+    assert sorted(first.parsed) == ["data/actors/base.yaml", "data/relations/base.yaml",
+                                    "data/relations/more.yaml"]
+    second, again = _load(data)
+    assert second.parsed == []
+    assert _facts(second) == _facts(first) and again == problems
+    assert sorted(second.actors) == sorted(first.actors)
+
+    path = data / "relations" / "more.yaml"
+    path.write_text(path.read_text().replace('"1993"', '"1994"'), encoding="utf-8")
+    third, _ = _load(data)
+    assert third.parsed == ["data/relations/more.yaml"]
+    assert "founding.cscap.1994" in {f.key for f in third.facts}
+    assert "founding.cscap.1993" not in {f.key for f in third.facts}
+
+
+def test_problems_come_back_from_the_cache_located_as_before(tmp_path, cache):
+    data = compose_case(tmp_path, CASES / "invalid" / "end-before-start")
+    first = run("validate", "--data", str(data))
+    second = run("validate", "--data", str(data))
+    assert first.returncode == second.returncode == 1
+    assert "dates.yaml:5: end: end 1999 is before start 2000-07" in second.stderr
+    assert second.stderr == first.stderr
+    assert len(list(cache.glob("*.pickle"))) == 3  # base actors and relations, dates.yaml
+
+
+def test_the_cache_can_be_turned_off_and_a_broken_entry_is_read_anew(tmp_path, cache,
+                                                                     monkeypatch):
+    data = compose_case(tmp_path, None)
+    _load(data)
+    for entry in cache.glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    ds, _ = _load(data)
+    assert len(ds.parsed) == 2 and len(ds.facts) > 0
+    monkeypatch.setenv("GRAPHKIT_CACHE", "off")
+    assert len(_load(data)[0].parsed) == 2 and len(_load(data)[0].parsed) == 2
+
+
+def test_a_folder_others_may_write_to_is_not_used(tmp_path):
+    folder = tmp_path / "shared-cache"
+    folder.mkdir()
+    os.chmod(folder, 0o777)
+    (folder / "x.pickle").write_bytes(pickle.dumps("planted"))
+    assert ParseCache(folder).folder is None and ParseCache(folder).get("x") is None
+    os.chmod(folder, 0o700)
+    assert ParseCache(folder).get("x") == "planted"
+
+
+def test_a_change_of_model_reads_every_file_again(tmp_path, cache):
+    from graphkit.model import ONTOLOGY_DIR
+
+    data = compose_case(tmp_path, None)
+    assert run("validate", "--data", str(data), process=True,
+               env={"GRAPHKIT_CACHE": str(cache)}).returncode == 0
+    entries = len(list(cache.glob("*.pickle")))
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY_DIR, ontology)
+    with open(ontology / "model.yaml", "a", encoding="utf-8") as fh:
+        fh.write("\n# a comment changes the model's fingerprint\n")
+    assert run("validate", "--data", str(data), process=True,
+               env={"GRAPHKIT_CACHE": str(cache), "GRAPHKIT_ONTOLOGY": str(ontology)}
+               ).returncode == 0
+    assert entries == 2 and len(list(cache.glob("*.pickle"))) == 2 * entries
