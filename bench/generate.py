@@ -66,20 +66,15 @@ def generate(n_actors: int, n_relations: int, out: Path, seed: int = 1) -> None:
     for j in range(n_relations):
         kind = rng.choice(kinds)
         lines = [f"- type: {kind.name}"]
-        used: set[str] = set()
-        for role, spec in kind.roles.items():
-            pool = pools.get((kind.name, role))
-            if pool is None:
-                pool = pools[(kind.name, role)] = [a for t in sorted(spec.types) for a in actors[t]]
-            count = spec.min if spec.max == 1 or spec.min > 1 else max(spec.min, 1)
-            picks = []
-            while len(picks) < count:
-                a = rng.choice(pool)
-                if a not in used:
-                    picks.append(a)
-                    used.add(a)
+        for _ in range(100):  # bounded: a part-of drawn the wrong way round is drawn again
+            roles = _draw(kind, actors, pools, rng)
+            if kind.name != "part-of" or _number(roles["part"][0]) > _number(roles["whole"][0]):
+                break  # parts numbered above their wholes: no part-of cycle
+        named = []
+        for role, picks in roles.items():
             if picks:
                 lines.append(f"  {role}: [{', '.join(picks)}]")
+                named += [f"S{_number(a):06d}" for a in picks]
         for name, cf in kind.concepts.items():
             lines.append(f"  {name}: {rng.choice(sorted(model.schemes[cf.scheme]))}")
         if kind.issues_property:
@@ -97,11 +92,35 @@ def generate(n_actors: int, n_relations: int, out: Path, seed: int = 1) -> None:
         lines.append("  sources:")
         for _ in range(1 + (rng.random() < 0.3)):
             lines.append(f"    - source: {rng.choice(sources)}\n"
-                         f"      quote: \"Synthetic quote {j} supporting this {kind.name}.\"")
+                         f"      quote: \"Synthetic quote {j}: {' and '.join(named)} in this "
+                         f"{kind.name}.\"")
         chunks[j % FILES].append("\n".join(lines) + "\n")
     for n, chunk in enumerate(chunks):
         (out / "relations" / f"relations-{n:02d}.yaml").write_text("\n".join(chunk),
                                                                    encoding="utf-8")
+
+
+def _draw(kind, actors: dict, pools: dict, rng: random.Random) -> dict[str, list[str]]:
+    """Participants for each role of ``kind``, none twice."""
+    used: set[str] = set()
+    roles = {}
+    for role, spec in kind.roles.items():
+        pool = pools.get((kind.name, role))
+        if pool is None:
+            pool = pools[(kind.name, role)] = [a for t in sorted(spec.types) for a in actors[t]]
+        count = spec.min if spec.max == 1 or spec.min > 1 else max(spec.min, 1)
+        picks: list[str] = []
+        while len(picks) < count:
+            a = rng.choice(pool)
+            if a not in used:
+                picks.append(a)
+                used.add(a)
+        roles[role] = picks
+    return roles
+
+
+def _number(actor: str) -> int:
+    return int(actor[-6:])
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import argparse
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,14 +47,15 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
-def measure(args: list[str], every: float | None = 0.25, timeout: float = 3600
-            ) -> tuple[float, int, str]:
+def measure(args: list[str], every: float | None = 0.25, timeout: float = 3600,
+            env: dict | None = None) -> tuple[float, int, str]:
     """Wall seconds, peak memory of the process tree (MiB; 0 when ``every`` is None) and the
     output's last line, for one run of a command. Reading /proc/*/smaps_rollup costs CPU on a
     large process, so timings are taken from runs that do not sample (``every=None``)."""
     with tempfile.TemporaryFile(mode="w+") as log:  # a file, not a pipe: never blocks the child
         started = time.perf_counter()
-        proc = subprocess.Popen(args, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(args, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, text=True,
+                                env={**os.environ, **(env or {})})
         peak = 0
         deadline = started + timeout
         while proc.poll() is None and time.perf_counter() < deadline:  # bounded by the timeout
@@ -76,6 +78,17 @@ def triples_of(out_dir: Path) -> int:
         return sum(1 for _ in fh)
 
 
+def cold(cache: Path) -> dict:
+    """The environment of a build with an empty parsed-data cache in ``cache``."""
+    shutil.rmtree(cache, ignore_errors=True)
+    return {"GRAPHKIT_CACHE": str(cache)}
+
+
+def touched(data: Path) -> Path:
+    """One file of ``data``'s relations, to be changed by a comment line (a new content hash)."""
+    return sorted((data / "relations").glob("*.yaml"))[0]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", nargs="*", default=["1k", "10k"], choices=list(SIZES))
@@ -84,12 +97,9 @@ def main() -> None:
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out"
-        build = [str(GRAPHKIT), "build", "--out", str(out)]
-        walls = sorted(measure(build, every=None)[0] for _ in range(args.repeat))
-        rows.append(("shipped data (`graphkit build`)", "on", triples_of(out),
-                     f"{walls[len(walls) // 2]:.2f} (median of {len(walls)})",
-                     measure(build, every=0.02)[1]))
+        out, cache = Path(tmp) / "out", Path(tmp) / "cache"
+        warm = {"GRAPHKIT_CACHE": str(cache)}
+        cases = [("shipped data (`graphkit build`)", REPO / "data")]
         for size in args.sizes:
             actors, relations = SIZES[size]
             data = HERE / "data" / size
@@ -97,31 +107,53 @@ def main() -> None:
                 subprocess.run([sys.executable, str(HERE / "generate.py"), "--actors", str(actors),
                                 "--relations", str(relations), "--out", str(data)], check=True)
             mib = sum(p.stat().st_size for p in data.rglob("*.yaml")) / 2**20
+            cases.append((f"generated {size}: {actors:,} actors, {relations:,} relations "
+                          f"({mib:.0f} MiB YAML)", data))
+        for name, data in cases:
             build = [str(GRAPHKIT), "build", "--data", str(data), "--out", str(out)]
-            if size == "100k":  # one run: sparse sampling barely slows it
-                wall, peak, _ = measure(build, every=2.0)
+            repeat = args.repeat if data == REPO / "data" else 1
+            if "100k" in name:  # one run: sparse sampling barely slows it
+                first, peak, _ = measure(build, every=2.0, env=cold(cache))
+                firsts = [first]
             else:
-                wall = measure(build, every=None)[0]
-                peak = measure(build)[1]
-            rows.append((f"generated {size}: {actors:,} actors, {relations:,} relations "
-                         f"({mib:.0f} MiB YAML)", "auto (skipped)" if triples_of(out) > 300_000
-                         else "on", triples_of(out), f"{wall:.1f}", peak))
-            if triples_of(out) <= 300_000 or size == "100k":
+                firsts = sorted(measure(build, every=None, env=cold(cache))[0]
+                                for _ in range(repeat))
+                peak = measure(build, env=cold(cache))[1]
+            again = sorted(measure(build, every=None, env=warm)[0] for _ in range(repeat))
+            changed, text = touched(data), touched(data).read_text(encoding="utf-8")
+            try:
+                changed.write_text(text + "# bench: one file changed\n", encoding="utf-8")
+                one = measure(build, every=None, env=warm)[0]
+            finally:
+                changed.write_text(text, encoding="utf-8")
+            rows.append((name, "on" if triples_of(out) <= 300_000 else "auto (skipped)",
+                         triples_of(out), _median(firsts), _median(again), f"{one:.2f}", peak))
+            if triples_of(out) <= 300_000 or "100k" in name:
                 continue  # SHACL runs by default; at 100k it needs more memory than 24 GB
             validate = [str(GRAPHKIT), "validate", "--data", str(data), "--shacl"]
-            wall, peak = measure(validate, every=None)[0], measure(validate)[1]
-            rows.append((f"generated {size}: `graphkit validate --shacl`", "on", triples_of(out),
-                         f"{wall:.1f}", peak))
+            wall = measure(validate, every=None, env=warm)[0]
+            peak = measure(validate, env=warm)[1]
+            rows.append((f"{name.split(':')[0]}: `graphkit validate --shacl`", "on",
+                         triples_of(out), f"{wall:.1f}", "", "", peak))
     cpu = platform.processor() or platform.machine()
     table = [f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({cpu}), "
-             f"Python {platform.python_version()}.", "",
-             "| case | SHACL | triples | wall s | peak MiB (process tree) |",
-             "|---|---|---:|---:|---:|"]
-    table += [f"| {c} | {s} | {t:,} | {w} | {m:,} |" for c, s, t, w, m in rows]
+             f"Python {platform.python_version()}: wall seconds of the whole process (median "
+             f"of {args.repeat} on the shipped data), first with an empty parsed-data cache, "
+             "then again with nothing changed, then with one relations file changed; peak memory "
+             "of the first.", "",
+             "| case | SHACL | triples | first build | again | one file changed "
+             "| peak MiB (process tree) |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    table += [f"| {c} | {s} | {t:,} | {w} | {a} | {o} | {m:,} |"
+              for c, s, t, w, a, o, m in rows]
     text = "\n".join(table)
     print(text)
     if args.write:
         write_section(MARK_START, MARK_END, text)
+
+
+def _median(walls: list[float]) -> str:
+    return f"{sorted(walls)[len(walls) // 2]:.2f}"
 
 
 def write_section(start: str, end: str, text: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__, cli_network, cli_sparql
-from .cli_options import DATA, MAX_PER_FILE, data_option, finish, no_actor
+from .cli_options import DATA, MAX_PER_FILE, data_option, fail, finish, no_actor
 
 def _size(path: Path) -> str:
     if path.is_dir():
@@ -167,6 +167,44 @@ def show(actor: str, data: Path, fmt: str) -> None:
         return
     where = {a.id: f"{a.path}:{a.line}" for a in ds.actors.values()}
     click.echo(render_card(g, found, where))
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default=None,
+              help="The file's format [default: from its extension].")
+@click.option("--kind", type=click.Choice(["actors", "relations"]), default=None,
+              help="What the records are [default: told by their 'type'].")
+@click.option("--name", default=None, help="The name it takes in DATA/KIND/ [default: FILE's].")
+@click.option("--replace", is_flag=True, help="Replace a file of that name.")
+@click.option("--check", "only_check", is_flag=True, help="Only check; write nothing.")
+def import_(file: Path, data: Path, fmt: str | None, kind: str | None, name: str | None,
+            replace: bool, only_check: bool) -> None:
+    """Check records made by a script (JSON Lines: an object per line; or CSV: a row per
+    record) with the data folder, and add them to it as DATA/KIND/NAME.jsonl.
+
+    \b
+    The records have the fields of a YAML record and pass the same checks; every problem
+    names FILE:LINE. Nothing is written unless the whole folder then passes.
+    In CSV, list fields (roles, issues, aliases) separate values with '|'; citations are
+    the columns source, quote (lang, implicit, source_note), then source_2, quote_2...
+    Examples:
+      graphkit import memberships.csv --data data
+      graphkit import actors.jsonl --data data --check
+    """
+    from importlib import resources
+
+    from .importer import import_file
+
+    if Path(str(resources.files("graphkit"))).resolve() in data.resolve().parents:
+        fail("import writes into a data folder of your own: pass --data FOLDER")
+    result = import_file(file, data, fmt, kind, name, replace, write=not only_check)
+    finish(result)
+    verb = "checked" if only_check else "imported"
+    what = result.kind if result.records != 1 else result.kind[:-1]
+    click.echo(f"{verb} {result.records:,} {what} from {file}"
+               + ("" if only_check else f" into {result.target}"))
 
 
 @main.command()

@@ -18,7 +18,7 @@ from .model import Model, load_model
 from .problems import Problem, Report
 from .parse_cache import ParseCache
 from .quotes import Documents
-from .safe_read import read_text, yaml_files
+from .safe_read import read_text, record_files
 from .yaml_source import Mapping, Node, Scalar, Sequence, parse_file, parse_text
 
 DEFAULT_DOCUMENTS = "../../shared/sources"
@@ -50,8 +50,13 @@ class Dataset:
 
 
 def load_dataset(root: Path, shown_as: str | None = None,
-                 progress: Callable[[Iterable], Iterable] | None = None) -> tuple[Dataset, Report]:
-    """Read and check every file of the data folder ``root``; problems carry ``shown_as`` paths."""
+                 progress: Callable[[Iterable], Iterable] | None = None,
+                 extra: Iterable[tuple[str, Path, str]] = (),
+                 skip: Iterable[Path] = ()) -> tuple[Dataset, Report]:
+    """Read and check every file of the data folder ``root``; problems carry ``shown_as`` paths.
+    ``extra``: more files read as if they were in the folder, each (``actors`` or
+    ``relations``, its path, how to name it); ``skip``: files of the folder left out (what
+    ``graphkit import`` checks: the folder as it will be)."""
     from .checks import check_dataset
 
     shown = shown_as if shown_as is not None else str(root)
@@ -92,28 +97,32 @@ def load_dataset(root: Path, shown_as: str | None = None,
             if issue and issue.id:
                 _keep_first(ds.issues, issue.id, issue, "issue", problems)
     files = []
+    skipped = set(skip)
     for kind in ("actors", "relations"):
-        found, faults = yaml_files(root / kind, show(root / kind))
-        files += [(kind, p) for p in found]
+        found, faults = record_files(root / kind, show(root / kind))
+        files += [(kind, p, show(p)) for p in found if p not in skipped]
         problems += faults
         lost += [p.path for p in faults if p.severity == "error"]
+    files += list(extra)
     if not files and not problems:
-        problems.append(Problem(shown, 0, "", "no actors/*.yaml or relations/*.yaml files"))
+        problems.append(Problem(shown, 0, "", "no record files (*.yaml, *.jsonl) in actors/ "
+                                              "or relations/"))
     cache = ParseCache.default()
-    for kind, path in (progress(files) if progress else files):
-        shown_path = show(path)
+    for kind, path, shown_path in (progress(files) if progress else files):
         text, found = read_text(path, shown_path)
         if text is None:
             problems += found
             lost.append(shown_path)
             continue
-        key = cache.key(text, shown_path, kind, model.fingerprint)
+        key = cache.key(text, kind + path.suffix, model.fingerprint)
         read = cache.get(key)
         if read is None:
-            read = _read_file(kind, text, shown_path, model)
+            read = (shown_path, *_read_file(kind, text, shown_path, model, path.suffix))
             cache.put(key, read)
             ds.parsed.append(shown_path)
-        items, found, unreadable = read
+        was, items, found, unreadable = read
+        if was != shown_path:  # the same text read before under another name (a copy, a
+            items, found = _renamed(items, found, was, shown_path)  # git revision)
         problems += found
         if unreadable:
             lost.append(shown_path)
@@ -134,11 +143,22 @@ def load_dataset(root: Path, shown_as: str | None = None,
     return ds, report
 
 
-def _read_file(kind: str, text: str, shown: str, model: Model) -> tuple[list, list, bool]:
-    """The records of one file of ``actors/`` or ``relations/`` read on their own, the problems
-    found, and whether its records could not be read at all (what the cache keeps)."""
+def _read_file(kind: str, text: str, shown: str, model: Model, suffix: str = ".yaml"
+               ) -> tuple[list, list, bool]:
+    """The records of one file of ``actors/`` or ``relations/`` (YAML, or JSON Lines: see
+    :mod:`graphkit.jsonl_source`) read on their own, the problems found, and whether its
+    records could not be read at all (what the cache keeps)."""
     problems: list[Problem] = []
-    root, found = parse_text(text, shown)
+    if suffix == ".jsonl":
+        from .jsonl_source import parse_jsonl
+
+        root, found = parse_jsonl(text, shown)
+    elif suffix == ".csv":
+        from .csv_source import parse_csv
+
+        root, found = parse_csv(text, shown, model)
+    else:
+        root, found = parse_text(text, shown)
     problems += found
     if root is None:
         return [], problems, any(p.severity == "error" for p in found)
@@ -157,6 +177,15 @@ def _read_file(kind: str, text: str, shown: str, model: Model) -> tuple[list, li
             if relation:
                 items.append(relation)
     return items, problems, False
+
+
+def _renamed(items: list, problems: list[Problem], was: str, now: str) -> tuple[list, list]:
+    """Records and problems read from a file named ``was``, as from the same text at ``now``."""
+    from dataclasses import replace
+
+    for item in items:
+        item.path = now
+    return items, [replace(p, path=now) if p.path == was else p for p in problems]
 
 
 def _records(path: Path, shown: str, problems: list[Problem], lost: list[str]) -> list[Node]:

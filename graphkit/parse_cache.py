@@ -1,10 +1,12 @@
 """A cache of the records read from each data file, keyed by the file's content, so that a
 second build of unchanged data skips parsing and checking the files that did not change.
 
-A file's entry is found under the SHA-256 of its text, the path it is shown as, the model's
-fingerprint and graphkit's own code; any change to one of them reads the file again. Only what
-one file yields on its own is cached (its records and its problems); every check across
-records (references, duplicates, the documents) runs on every build.
+A file's entry is found under the SHA-256 of its text, its kind (actors or relations, YAML or
+JSON Lines), the model's fingerprint and graphkit's own code; any change to one of them reads the
+file again. The same text under another name (a copied folder, a git revision that ``graphkit
+diff`` checks out) is found too, and its records and problems are renamed. Only what one file
+yields on its own is cached (its records and its problems); every check across records
+(references, duplicates, the documents) runs on every build.
 
 The cache is a folder of pickles: ``GRAPHKIT_CACHE`` names it (``off`` turns it off), by default
 ``$XDG_CACHE_HOME/graphkit`` or ``~/.cache/graphkit``. It is created private to the user, and a
@@ -14,7 +16,7 @@ last.
 
 >>> import tempfile
 >>> cache = ParseCache(Path(tempfile.mkdtemp()) / "c")
->>> key = cache.key("- id: x\\n", "data/actors/x.yaml", "actors", "model")
+>>> key = cache.key("- id: x\\n", "actors.yaml", "model")
 >>> cache.get(key) is None
 True
 >>> cache.put(key, ["record"]); cache.get(key)
@@ -54,9 +56,10 @@ class ParseCache:
         return cls(Path(base) / "graphkit")
 
     @staticmethod
-    def key(text: str, shown: str, kind: str, model: str) -> str:
+    def key(text: str, kind: str, model: str) -> str:
+        """The key of a file's ``text`` read as ``kind`` under the model ``model``."""
         h = hashlib.sha256()
-        for part in (_code_fingerprint(), model, kind, shown):
+        for part in (_code_fingerprint(), model, kind):
             h.update(part.encode("utf-8", "surrogatepass") + b"\0")
         h.update(text.encode("utf-8", "surrogatepass"))
         return h.hexdigest()

@@ -66,16 +66,17 @@ def read_text(path: Path, shown: str,
                                                f"{exc.reason})", "save the file as UTF-8")]
 
 
-def yaml_files(folder: Path, shown: str) -> tuple[list[Path], list[Problem]]:
-    """The ``*.yaml`` entries of ``folder``, sorted (each read later by :func:`read_text`);
-    a folder that exists but cannot be listed is a problem, not an empty folder."""
+def record_files(folder: Path, shown: str) -> tuple[list[Path], list[Problem]]:
+    """The ``*.yaml`` and ``*.jsonl`` entries of ``folder``, sorted (each read later by
+    :func:`read_text`); a folder that exists but cannot be listed is a problem, not an empty
+    folder."""
     try:
         names = sorted(os.listdir(folder))
     except FileNotFoundError:
         return [], []
     except OSError as exc:
         return [], [_fault(folder, shown, exc, "folder")]
-    problems = [Problem(os.path.join(shown, n), 0, "file", "not read: graphkit reads *.yaml files",
+    problems = [Problem(os.path.join(shown, n), 0, "file", "not read: graphkit reads *.yaml and *.jsonl files",
                         f"rename it to {n[:-4]}.yaml", severity="warning")
                 for n in names if n.endswith(".yml")]
-    return [folder / n for n in names if n.endswith(".yaml")], problems
+    return [folder / n for n in names if n.endswith((".yaml", ".jsonl"))], problems

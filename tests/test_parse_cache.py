@@ -99,3 +99,18 @@ def test_a_change_of_model_reads_every_file_again(tmp_path, cache):
                env={"GRAPHKIT_CACHE": str(cache), "GRAPHKIT_ONTOLOGY": str(ontology)}
                ).returncode == 0
     assert entries == 2 and len(list(cache.glob("*.pickle"))) == 2 * entries
+
+
+def test_a_copy_of_the_folder_is_read_from_the_cache_under_its_own_name(tmp_path, cache):
+    data = compose_case(tmp_path / "a", CASES / "invalid" / "end-before-start")
+    copy = tmp_path / "b" / "data"
+    shutil.copytree(data, copy)
+    _, problems = load_dataset(data, "old")
+    ds, renamed = load_dataset(copy, "new")
+    assert ds.parsed == []
+    assert {f.record.path for f in ds.facts} <= {"new/relations/base.yaml",
+                                                 "new/relations/dates.yaml"}
+    assert {a.path for a in ds.actors.values()} == {"new/actors/base.yaml"}
+    assert "new/relations/dates.yaml:5: end: end 1999 is before start 2000-07 (swap them or " \
+           "correct one)" in [str(p) for p in renamed.problems]
+    assert not any(str(p).startswith("old/") for p in renamed.problems)

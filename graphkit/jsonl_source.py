@@ -1,0 +1,77 @@
+"""Read records from JSON Lines: one record per line, for data sets made by scripts.
+
+A file ``actors/NAME.jsonl`` or ``relations/NAME.jsonl`` holds one JSON object per line, with
+the same fields as a YAML record (``sources`` a list of objects with ``source`` and ``quote``).
+It becomes the same located nodes as YAML (:mod:`graphkit.yaml_source`), so every check and
+every message is the same, each naming ``FILE:LINE``; JSON is parsed several times faster than
+YAML. Values are kept as text, as from YAML: ``1993`` and ``"1993"`` are the same date.
+
+>>> doc, problems = parse_jsonl('{"id": "cscap", "aliases": ["CSCAP"]}\\n\\n{"id": 7}\\n', "x.jsonl")
+>>> [(m.items["id"].text, m.line) for m in doc.items], problems
+([('cscap', 1), ('7', 3)], [])
+>>> _, problems = parse_jsonl('{"id": "a", "id": "b"}\\n[1]\\n{"id": \\n', "x.jsonl")
+>>> for p in problems: print(p)
+x.jsonl:1: id: duplicate key 'id' (keep one: JSON readers would silently use the last)
+x.jsonl:2: record: expected a JSON object on each line, found a list
+x.jsonl:3: json: not JSON: Expecting value (column 8)
+"""
+
+from __future__ import annotations
+
+import json
+
+from .problems import Problem
+from .yaml_source import Mapping, Node, Scalar, Sequence
+
+_KINDS = {list: "a list", str: "a string", int: "a number", float: "a number",
+          bool: "true or false", type(None): "null"}
+
+
+def parse_jsonl(text: str, shown_as: str) -> tuple[Sequence, list[Problem]]:
+    """The records of JSON Lines ``text`` as one sequence of located nodes, and the problems
+    (each line is read on its own: a bad line is a problem and the others are still read)."""
+    records: list[Node] = []
+    problems: list[Problem] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        duplicates: list[str] = []
+        try:
+            value = json.loads(line, object_pairs_hook=lambda pairs: _object(pairs, duplicates))
+        except ValueError as exc:
+            column = getattr(exc, "colno", None)
+            reason = getattr(exc, "msg", str(exc))
+            problems.append(Problem(shown_as, number, "json", f"not JSON: {reason}"
+                                    + (f" (column {column})" if column else "")))
+            continue
+        for key in dict.fromkeys(duplicates):
+            problems.append(Problem(shown_as, number, key, f"duplicate key '{key}'",
+                                    "keep one: JSON readers would silently use the last"))
+        if not isinstance(value, dict):
+            problems.append(Problem(shown_as, number, "record", "expected a JSON object on each "
+                                    f"line, found {_KINDS.get(type(value), 'a value')}"))
+            continue
+        records.append(_node(value, number))
+    return Sequence(records, 1), problems
+
+
+def _object(pairs: list[tuple], duplicates: list[str]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            duplicates.append(key)
+        out[key] = value
+    return out
+
+
+def _node(value, line: int) -> Node:
+    if isinstance(value, dict):
+        return Mapping({str(k): _node(v, line) for k, v in value.items()}, line,
+                       {str(k): line for k in value})
+    if isinstance(value, list):
+        return Sequence([_node(v, line) for v in value], line)
+    if value is None:
+        return Scalar("", line, True)
+    if isinstance(value, bool):
+        return Scalar("true" if value else "false", line)
+    return Scalar(value if isinstance(value, str) else json.dumps(value), line)
