@@ -64,7 +64,7 @@ class BuildResult:
 
 def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
           progress: Callable[[Iterable], Iterable] | None = None,
-          metrics: bool = False, background: bool = False) -> BuildResult:
+          metrics: bool = False, background: bool = False, rdf: bool = True) -> BuildResult:
     """Load and check ``data``, build its triples and validate them with SHACL.
 
     ``shacl`` None (the default) validates graphs up to ``SHACL_AUTO_LIMIT`` triples and notes
@@ -72,10 +72,12 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
     True always validates, False never. ``metrics`` adds the network measures of every actor
     (:mod:`graphkit.metrics.publish`) to the graph. ``background``: SHACL runs in a child
     process while the caller goes on (:meth:`BuildResult.finish_shacl` waits for it).
+    ``rdf`` False (with neither SHACL nor metrics) stops after the records' checks: the
+    analysis commands need the records, not the triples.
     """
     ds, report = load_dataset(data, shown_as, progress)
     result = BuildResult(report, ds)
-    if not report.ok:
+    if not report.ok or not (rdf or metrics or shacl is not False):
         return result
     from .to_rdf import canonical, to_triples
 

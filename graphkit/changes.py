@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -123,19 +124,42 @@ def _effect(g: Graph, after, change: Change) -> tuple[dict, frozenset]:
     return dict(delta), flips
 
 
-def _undo(after, delta: dict) -> nx.Graph:
-    G = after.graph.copy()
+@contextmanager
+def _undone(after, delta: dict):
+    """The view's graph with the edge weights ``delta`` applied and the actors it leaves with
+    no tie taken out, restored as it was on leaving (changing the graph in place: a copy of the
+    10,000-actor graph per candidate took longer than the measure)."""
+    G = after.graph
+    edges: dict[tuple, dict | None] = {}  # each edge touched: its attributes before, or None
+    added = [x for e in delta for x in e if x not in G]
     for e, d in delta.items():
         if G.has_edge(*e):
+            edges[e] = dict(G.edges[e])
             w = G.edges[e].get("weight", 1) + d
             if w <= 0:
                 G.remove_edge(*e)
             else:
                 G.edges[e]["weight"] = w
         elif d > 0:
+            edges[e] = None
             G.add_edge(*e, weight=d)
-    G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0 and after.graph.degree(n) > 0])
-    return G
+    alone = sorted({x for e in edges for x in e if x in G and G.degree(x) == 0
+                    and x not in added})
+    nodes = [(x, dict(G.nodes[x])) for x in alone]
+    G.remove_nodes_from(alone)
+    try:
+        yield G
+    finally:
+        G.add_nodes_from(nodes)
+        for e, attrs in edges.items():
+            if attrs is None:
+                G.remove_edge(*e)
+            else:
+                if not G.has_edge(*e):
+                    G.add_edge(*e)
+                G.edges[e].clear()
+                G.edges[e].update(attrs)
+        G.remove_nodes_from(dict.fromkeys(added))
 
 
 def _attribute(g, after, found, moves, measure, ctx, per_actor, candidates, notes) -> int:
@@ -162,7 +186,8 @@ def _attribute(g, after, found, moves, measure, ctx, per_actor, candidates, note
     base = single(after.graph, measure, ctx)
     for signature in ranked[:limit]:
         group = effects[signature]
-        undone = single(_undo(after, group[0][1]), measure, ctx)
+        with _undone(after, group[0][1]) as G:
+            undone = single(G, measure, ctx)
         for m in moves:
             shift = (base.get(m.actor) or 0) - (undone.get(m.actor) or 0)
             if abs(shift) > 1e-12:

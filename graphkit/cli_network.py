@@ -96,7 +96,7 @@ def checked(data: Path, metrics: bool = False):
     kept = _CHECKED.get(key)
     if kept is not None and kept[0] == _fingerprint(*kept[1]):
         return kept[2]
-    result = check(data, str(data), shacl=False, metrics=metrics)
+    result = check(data, str(data), shacl=False, metrics=metrics, rdf=metrics)
     if not result.ok:
         finish(result)
     folders = (data, shipped("ontology"), result.dataset.documents.folder)

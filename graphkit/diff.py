@@ -86,7 +86,7 @@ def _git(args: list[str], cwd: Path) -> str | None:
 def load(folder: Path, shown: str) -> tuple[Graph, object]:
     from .build import check
 
-    result = check(folder, shown, shacl=False)
+    result = check(folder, shown, shacl=False, rdf=False)
     if not result.ok:
         raise VersionError(f"{shown} has {len(result.report.errors)} errors (first: "
                            f"{result.report.errors[0]}); run 'graphkit validate --data {folder}'")

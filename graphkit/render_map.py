@@ -129,8 +129,9 @@ def _seed_positions(nodes: list[dict], edges: list[dict], options: dict) -> None
     """
     import random
 
-    import igraph
+    from .metrics.fast import igraph as load_igraph
 
+    igraph = load_igraph()
     index = {n["id"]: i for i, n in enumerate(nodes)}
     pairs = [(index[e["from"]], index[e["to"]]) for e in edges]
     g = igraph.Graph(n=len(nodes), edges=pairs)

@@ -31,8 +31,26 @@ __all__ = ["betweenness", "closeness", "pagerank", "louvain"]
 DISTANCE_MATRIX_UP_TO = 3000  # nodes: above this, closeness comes from igraph's own routine
 
 
+def igraph():
+    """The igraph module, imported without its matplotlib plotting backend: igraph probes for
+    matplotlib on import, which costs about a second where matplotlib is installed (graphkit's
+    evolution plot needs it) and graphkit never plots through igraph."""
+    import sys
+
+    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+        import igraph as ig
+
+        return ig
+    sys.modules["matplotlib"] = None  # type: ignore[assignment]  # import fails: not probed
+    try:
+        import igraph as ig
+    finally:
+        del sys.modules["matplotlib"]
+    return ig
+
+
 def _igraph(G: nx.Graph, attr: str | None):
-    import igraph as ig
+    ig = igraph()
 
     nodes = list(G)
     index = {v: i for i, v in enumerate(nodes)}
@@ -53,7 +71,11 @@ def betweenness(G: nx.Graph, k: int | None = None, distance: str | None = None,
     h, nodes, weights = _igraph(G, distance)
     directed = G.is_directed()
     if k is not None and k < n:
-        sources = sorted(random.Random(seed).sample(range(n), k))
+        # pivots drawn from the nodes by name, not position: two graphs that share most nodes
+        # (a graph and the same with one change undone) share most pivots, whatever their order
+        index = {v: i for i, v in enumerate(nodes)}
+        named = sorted(nodes, key=lambda v: (str(type(v)), str(v)))
+        sources = sorted(index[v] for v in random.Random(seed).sample(named, k))
         raw = h.betweenness(directed=directed, weights=weights, sources=sources)
         raw = [x * n / k for x in raw]
         if not directed:
