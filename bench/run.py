@@ -160,6 +160,8 @@ def write_section(start: str, end: str, text: str) -> None:
     """Replace what stands between the markers ``start`` and ``end`` in bench/README.md."""
     readme = HERE / "README.md"
     body = readme.read_text(encoding="utf-8")
+    if start not in body or end not in body:
+        raise SystemExit(f"bench/README.md has no {start} ... {end} section to write into")
     body = re.sub(re.escape(start) + ".*?" + re.escape(end),
                   lambda _: start + "\n" + text + "\n" + end, body, flags=re.S)
     readme.write_text(body, encoding="utf-8")

@@ -210,9 +210,10 @@ def test_fast_measures_equal_networkx(directed, seed, monkeypatch) -> None:
         ref = nx.closeness_centrality(G, distance=dist)
         assert all(c[v] == pytest.approx(ref[v], abs=1e-12) for v in G)
     monkeypatch.setattr(fast, "DISTANCE_MATRIX_UP_TO", 0)
-    c = fast.closeness(G)
-    ref = nx.closeness_centrality(G)
-    assert all(c[v] == pytest.approx(ref[v], abs=1e-12) for v in G)
+    for dist in (None, "distance"):
+        c = fast.closeness(G, distance=dist)
+        ref = nx.closeness_centrality(G, distance=dist)
+        assert all(c[v] == pytest.approx(ref[v], abs=1e-12) for v in G)
     p = fast.pagerank(G)
     ref = nx.pagerank(G, weight="weight", tol=1e-12, max_iter=1000)
     assert all(p[v] == pytest.approx(ref[v], abs=1e-9) for v in G)
