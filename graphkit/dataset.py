@@ -38,8 +38,9 @@ class Dataset:
     # filled by graphkit.checks.check_dataset:
     facts: list = field(default_factory=list)  # graphkit.facts.Fact, one per valid relation
     countries: dict[str, str] = field(default_factory=dict)  # actor id -> state id
-    parsed: list[str] = field(default_factory=list)  # files of actors/ and relations/ parsed
-    # this time (the others came from graphkit.parse_cache, unchanged since last read)
+    # the files of actors/ and relations/ parsed this time (the others came from the cache,
+    # graphkit.parse_cache, unchanged since they were last read)
+    parsed: list[str] = field(default_factory=list)
 
     def locate(self, key: str) -> tuple[str, int] | None:
         """Where the relation with IRI local part ``key`` is curated."""
@@ -160,14 +161,9 @@ def _read_file(kind: str, text: str, shown: str, model: Model, suffix: str = ".y
     else:
         root, found = parse_text(text, shown)
     problems += found
-    if root is None:
-        return [], problems, any(p.severity == "error" for p in found)
-    if not isinstance(root, Sequence):
-        problems.append(Problem(shown, root.line, "", "expected a list of records",
-                                "start each record with '- '"))
-        return [], problems, True
+    nodes, unreadable = _nodes(root, found, shown, problems)
     items = []
-    for node in root.items:
+    for node in nodes:
         if kind == "actors":
             actor = records.read_actor(node, shown, model, problems)
             if actor and actor.id:
@@ -176,7 +172,7 @@ def _read_file(kind: str, text: str, shown: str, model: Model, suffix: str = ".y
             relation = records.read_relation(node, shown, model, problems)
             if relation:
                 items.append(relation)
-    return items, problems, False
+    return items, problems, unreadable
 
 
 def _renamed(items: list, problems: list[Problem], was: str, now: str) -> tuple[list, list]:
@@ -191,16 +187,23 @@ def _renamed(items: list, problems: list[Problem], was: str, now: str) -> tuple[
 def _records(path: Path, shown: str, problems: list[Problem], lost: list[str]) -> list[Node]:
     root, found = parse_file(path, shown)
     problems.extend(found)
-    if root is None:
-        if any(p.severity == "error" for p in found):
-            lost.append(shown)  # unreadable, or not YAML: its records are missing
-        return []
-    if not isinstance(root, Sequence):
+    nodes, unreadable = _nodes(root, found, shown, problems)
+    if unreadable:
         lost.append(shown)
+    return nodes
+
+
+def _nodes(root: Node | None, found: list[Problem], shown: str, problems: list[Problem]
+           ) -> tuple[list[Node], bool]:
+    """The record nodes of a parsed file (``found``: its parser's problems), and whether its
+    records could not be read at all (unreadable, not YAML, or not a list)."""
+    if root is None:
+        return [], any(p.severity == "error" for p in found)
+    if not isinstance(root, Sequence):
         problems.append(Problem(shown, root.line, "", "expected a list of records",
                                 "start each record with '- '"))
-        return []
-    return root.items
+        return [], True
+    return root.items, False
 
 
 def _read_registry(node: Node | None, shown: str, root: Path, ds: Dataset,
