@@ -61,7 +61,13 @@ def betweenness_pivots(n: int, k: int | None = None, series: bool = False) -> in
 
 
 def betweenness_note(n: int, pivots: int | None) -> str:
-    """'exact', or how betweenness was estimated and how close it is."""
+    """'exact', or how betweenness was estimated and how close it is.
+
+    >>> betweenness_note(6_000, None), betweenness_note(6_000, 0)
+    ('exact', 'exact')
+    >>> betweenness_note(6_000, 500)
+    'estimated from 500 pivots; within ±0.111 of exact for every actor with 95% probability'
+    """
     if not pivots or pivots >= n:
         return "exact"
     return (f"estimated from {pivots} pivots; within ±{pivot_error_bound(n, pivots):.3f} of "
