@@ -20,7 +20,6 @@ JSON Lines (``DATA/KIND/NAME.jsonl``), atomically: on any error nothing is writt
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,21 +75,21 @@ def import_file(path: Path, data: Path, fmt: str | None = None, kind: str | None
     if not report.ok:
         return result
     # the folder as it will be: its files (the one replaced left out) and the imported file
-    staged = Path(tempfile.mkdtemp(prefix="graphkit-import-"))
-    try:
-        as_read = staged / f"{path.stem}.{fmt}"
+    # (a copy named for its format, which picks the reader whatever the file is called)
+    with tempfile.TemporaryDirectory(prefix="graphkit-import-") as staged:
+        as_read = Path(staged) / f"{path.stem}.{fmt}"
         as_read.write_text(text, encoding="utf-8")
-        ds, checked = load_dataset(data, str(data), extra=[(kind, as_read, shown)],
-                                   skip=[target] if replace else [])
+        _, checked = load_dataset(data, str(data), extra=[(kind, as_read, shown)],
+                                  skip=[target] if replace else [])
         report.extend(checked.problems)
-    finally:
-        for leftover in staged.iterdir():
-            leftover.unlink()
-        staged.rmdir()
     if report.ok and write:
         lines = text if fmt == "jsonl" else "".join(
             json.dumps(record, ensure_ascii=False) + "\n" for _, record in records)
-        _write_atomically(target, lines if lines.endswith("\n") or not lines else lines + "\n")
+        from .exports import write_atomic
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = lines if lines.endswith("\n") or not lines else lines + "\n"
+        write_atomic(target.parent, {target.name: text.encode("utf-8")})
         result.written = True
     return result
 
@@ -127,16 +126,3 @@ def _kind(records: list[tuple[int, dict]], model, shown: str, report: Report) ->
                           if actor and relation else ""),
                        "pass --kind actors or --kind relations"))
     return None
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -51,7 +51,7 @@ def parse_jsonl(text: str, shown_as: str) -> tuple[Sequence, list[Problem]]:
             problems.append(Problem(shown_as, number, "record", "expected a JSON object on each "
                                     f"line, found {_KINDS.get(type(value), 'a value')}"))
             continue
-        records.append(_node(value, number))
+        records.append(to_node(value, number))
     return Sequence(records, 1), problems
 
 
@@ -64,12 +64,12 @@ def _object(pairs: list[tuple], duplicates: list[str]) -> dict:
     return out
 
 
-def _node(value, line: int) -> Node:
+def to_node(value, line: int) -> Node:
     if isinstance(value, dict):
-        return Mapping({str(k): _node(v, line) for k, v in value.items()}, line,
+        return Mapping({str(k): to_node(v, line) for k, v in value.items()}, line,
                        {str(k): line for k in value})
     if isinstance(value, list):
-        return Sequence([_node(v, line) for v in value], line)
+        return Sequence([to_node(v, line) for v in value], line)
     if value is None:
         return Scalar("", line, True)
     if isinstance(value, bool):
