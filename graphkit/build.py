@@ -18,11 +18,13 @@ from typing import Callable, Iterable
 
 from .dataset import Dataset, load_dataset
 from .problems import Report
+from .timings import Stages
 
 
 SHACL_AUTO_LIMIT = 300_000  # triples: SHACL takes about 1 s per 25,000 triples beyond this
 SITE_AUTO_LIMIT = 5_000  # actors: the build writes the site up to this many unless told
 MAP_ACTORS = 1_000  # the build's map draws at most this many actors, the most central
+MEASURE_IN_CHILD_FROM = 2_000  # actors: from here the measures run beside the triples' making
 
 
 @dataclass
@@ -35,12 +37,14 @@ class BuildResult:
     metric_rows: list[dict] = field(default_factory=list)  # graphkit.metrics.registry rows
     graph: object = None  # the graphkit.facts.Graph the measures ran on
     pending: object = None  # a SHACL validation running in a child process
+    stages: Stages = field(default_factory=Stages)  # where the time went
 
     def finish_shacl(self) -> None:
         """Wait for a SHACL validation started in the background and add its problems."""
         if self.pending is not None:
             wait, self.pending = self.pending, None
-            self.report.extend(wait())
+            with self.stages("validate with SHACL (the rest of it)"):
+                self.report.extend(wait())
     written: list[Path] = field(default_factory=list)
 
     @property
@@ -75,16 +79,27 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
     ``rdf`` False (with neither SHACL nor metrics) stops after the records' checks: the
     analysis commands need the records, not the triples.
     """
-    ds, report = load_dataset(data, shown_as, progress)
-    result = BuildResult(report, ds)
+    clock = Stages()
+    with clock("read and check the records"):
+        ds, report = load_dataset(data, shown_as, progress)
+    result = BuildResult(report, ds, stages=clock)
     if not report.ok or not (rdf or metrics or shacl is not False):
         return result
-    from .to_rdf import canonical, to_triples
+    from .to_rdf import canonical, merge_canonical, to_triples
 
-    triples = to_triples(ds)
     if metrics:
-        triples += _metrics(result, triples)
-    result.lines, result.triples = canonical(triples)
+        from .facts import graph_of
+
+        result.graph = graph_of(ds)
+        measured = measure_later(result.graph)  # in another process while the triples are made
+    with clock("make the triples, in N-Triples order"):
+        result.lines, result.triples = canonical(to_triples(ds))
+    if metrics:
+        with clock("measure the actors (the rest of it)"):
+            found = measured()
+        with clock("add the measures to the triples"):
+            result.lines, result.triples = merge_canonical(
+                (result.lines, result.triples), canonical(_metrics(result, found)))
     if shacl is None:
         shacl = len(result.lines) <= SHACL_AUTO_LIMIT
         if not shacl:
@@ -92,46 +107,32 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
                 f"SHACL validation skipped for {len(result.lines):,} triples (above "
                 f"{SHACL_AUTO_LIMIT:,}); the records were checked; pass --shacl to run it too")
     if shacl:
-        from .exports import _can_fork
         from .shapes import locator, validate_lines
 
-        if background and _can_fork():
-            result.pending = _in_child(validate_lines, result.lines, locator(ds))
+        if background:
+            result.pending = _shacl_in_child(result.lines, locator(ds))
         else:
-            report.extend(validate_lines(result.lines, locator(ds)))
+            with clock("validate with SHACL"):
+                report.extend(validate_lines(result.lines, locator(ds)))
     return result
 
 
-def _in_child(function, *args):
-    """Run ``function(*args)`` in a forked process; return a function that waits for its
-    list of problems (a crash of the child is one problem, not an exception)."""
-    import multiprocessing
-
+def _shacl_in_child(lines: list[str], locate) -> Callable[[], list]:
+    """SHACL in a forked process (here where it cannot fork): a function waiting for its
+    problems, a crash of the child being one problem, not an exception."""
+    from .forks import in_child
     from .problems import Problem
+    from .shapes import validate_lines
 
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
+    wait = in_child(validate_lines, lines, locate)
 
-    def child() -> None:  # pragma: no cover (runs in the child)
+    def problems() -> list:
         try:
-            send.send(function(*args))
-        except BaseException as exc:  # noqa: BLE001 - reported by the parent
-            send.send([Problem("SHACL", 0, "", f"validation failed: {exc}")])
+            return wait()
+        except Exception as exc:  # noqa: BLE001 - reported as a problem of the build
+            return [Problem("SHACL", 0, "", f"validation failed: {exc}")]
 
-    process = ctx.Process(target=child, daemon=True)
-    process.start()
-    send.close()
-
-    def wait() -> list:
-        try:
-            found = receive.recv()
-        except EOFError:
-            found = [Problem("SHACL", 0, "", f"the validation process ended with exit code "
-                                             f"{process.exitcode}")]
-        process.join()
-        return found
-
-    return wait
+    return problems
 
 
 def measure(g, view: str = "actors", only: frozenset | None = None
@@ -158,14 +159,23 @@ def brokerage_roles(g) -> dict[str, dict]:
     return {r["id"]: r for r in measure(g, "directed", wanted)[0]}
 
 
-def _metrics(result: BuildResult, triples: list) -> list:
-    """Measure the actors' view of the present and return the measures as triples."""
-    from .facts import graph_of
+def measure_later(g, view: str = "actors") -> Callable[[], tuple[list[dict], dict]]:
+    """:func:`measure` started now, in a forked process for a graph of at least
+    ``MEASURE_IN_CHILD_FROM`` actors (here for a smaller one, where a fork costs more than it
+    saves): a function returning its result once ready."""
+    from .forks import in_child
+
+    if len(g.actors) >= MEASURE_IN_CHILD_FROM:
+        return in_child(measure, g, view)
+    found = measure(g, view)
+    return lambda: found
+
+
+def _metrics(result: BuildResult, measured: tuple[list[dict], dict]) -> list:
+    """Keep the measures of the actors' view of the present; return them as triples."""
     from .metrics.publish import metric_triples
 
-    g = graph_of(result.dataset)
-    result.graph = g
-    rows, meta = measure(g)
+    rows, meta = measured
     result.metric_rows = rows
     if meta["betweenness"] != "exact":
         result.notes.append(f"metrics: betweenness {meta['betweenness']}")
@@ -186,17 +196,18 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
         return result
     from .exports import write_exports
 
-    extra, pages = {}, None
+    extra, staged = {}, None
     try:
         if metrics:  # made while SHACL runs in the background
+            from .forks import in_child
             from .map_data import map_data
             from .metrics.publish import metrics_csv
             from .render_map import render
 
             extra["metrics.csv"] = metrics_csv(result.metric_rows)
             rows = {r["id"]: r for r in result.metric_rows}
-            extra["network.html"] = render(map_data(result.graph, rows, most=MAP_ACTORS)
-                                           ).encode("utf-8")
+            extra["network.html"] = in_child(  # drawn in another process meanwhile
+                lambda: render(map_data(result.graph, rows, most=MAP_ACTORS)).encode("utf-8"))
             if site is None:
                 site = len(result.dataset.actors) <= SITE_AUTO_LIMIT
                 if not site:
@@ -205,23 +216,33 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
                         f"{SITE_AUTO_LIMIT:,}; {out}/site is left as it was); pass --site, or "
                         "run 'graphkit site -o DIR'")
             if site:
-                from .site import site_files
+                from .site import site_pages, stage_site
 
-                pages = site_files(result.graph, rows, brokerage_roles(result.graph))
-    finally:
+                with result.stages("write the site"):
+                    staged = stage_site(out / "site", site_pages(
+                        result.graph, rows, brokerage_roles(result.graph)))
         result.finish_shacl()
-    if not result.ok:
-        return result
-    try:
-        result.written = write_exports(out, result.triples, result.lines, extra=extra)
-        if pages is not None:
-            from .site import write_files
-
-            write_files(out / "site", pages)
+        if not result.ok:
+            return result
+        with result.stages("write the graph, the table and the map"):
+            result.written = write_exports(out, result.triples, result.lines, extra=extra)
+        if staged is not None:
+            staged.commit()
+            staged = None
             result.written.append(out / "site")
     except (OSError, RuntimeError) as exc:
         raise WriteError(f"could not write the exports into {out}: "
                          f"{getattr(exc, 'strerror', None) or exc}") from None
+    finally:
+        result.finish_shacl()
+        if staged is not None:
+            staged.discard()
+        for made in extra.values():  # a child not waited for (a failed check or write)
+            if callable(made):
+                try:
+                    made()
+                except Exception:  # noqa: BLE001 - the build's own error is reported
+                    pass
     return result
 
 

@@ -785,14 +785,16 @@ def site(data, out) -> None:
     """
     import time
 
-    from .build import brokerage_roles, measure
+    from .build import brokerage_roles, measure_later
     from .facts import graph_of
-    from .site import write_site
+    from .site import relation_blocks, site_pages, stage_site
 
     started = time.perf_counter()
     g = graph_of(checked(data).dataset)
-    rows = {r["id"]: r for r in measure(g)[0]}
-    written = write_site(g, out, rows, brokerage_roles(g))
+    measured = measure_later(g)  # beside the brokerage roles and the relations' blocks
+    roles, blocks = brokerage_roles(g), relation_blocks(g)
+    rows = {r["id"]: r for r in measured()[0]}
+    written = stage_site(out, site_pages(g, rows, roles, blocks=blocks)).commit()
     size = sum(p.stat().st_size for p in written)
     click.echo(f"wrote {out}/ ({len(written):,} files, {size:,} bytes) in "
                f"{time.perf_counter() - started:.2f} s")

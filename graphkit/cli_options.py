@@ -41,19 +41,23 @@ def no_actor(text: str, hint: str) -> NoReturn:
     fail(f"no actor named '{text}'" + (f" ({hint})" if hint else ""))
 
 
-def finish(result, show_all: bool = False) -> None:
+def finish(result, show_all: bool = False) -> list[str]:
     """Print the errors and warnings (at most MAX_PER_FILE of each per file unless
-    ``show_all``) and the notes; exit 1 on errors."""
+    ``show_all``) and the notes; exit 1 on errors. Returns the lines printed."""
     from .problems import capped
 
     report = result.report
+    printed = []
     for line in capped(report.errors, None if show_all else MAX_PER_FILE):
         click.echo(line, err=True)
     for line in capped(report.warnings, None if show_all else MAX_PER_FILE):
         click.echo(line, err=True)
+        printed.append(line)
     if not report.ok:
         n = len(report.errors)
         click.secho(f"{n} error{'s' if n != 1 else ''}; nothing written.", fg="red", err=True)
         sys.exit(1)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+        printed.append(f"note: {note}")
+    return printed

@@ -19,9 +19,12 @@ from .problems import Problem, Report
 from .parse_cache import ParseCache
 from .quotes import Documents
 from .safe_read import read_text, record_files
+from .forks import fork_map
 from .yaml_source import Mapping, Node, Scalar, Sequence, parse_file, parse_text
 
 DEFAULT_DOCUMENTS = "../../shared/sources"
+#: characters of files to parse from which the files are shared among forked processes
+PARALLEL_PARSE_FROM = 1_000_000
 
 
 @dataclass
@@ -109,19 +112,29 @@ def load_dataset(root: Path, shown_as: str | None = None,
         problems.append(Problem(shown, 0, "", "no record files (*.yaml, *.jsonl) in actors/ "
                                               "or relations/"))
     cache = ParseCache.default()
+    texts = []  # (kind, shown path, key, text or None), in the folder's order
     for kind, path, shown_path in (progress(files) if progress else files):
         text, found = read_text(path, shown_path)
         if text is None:
             problems += found
             lost.append(shown_path)
             continue
-        key = cache.key(text, kind + path.suffix, model.fingerprint)
-        read = cache.get(key)
-        if read is None:
-            read = (shown_path, *_read_file(kind, text, shown_path, model, path.suffix))
-            cache.put(key, read)
-            ds.parsed.append(shown_path)
-        was, items, found, unreadable = read
+        texts.append((kind, path.suffix, shown_path,
+                      cache.key(text, kind + path.suffix, model.fingerprint), text))
+    reads = [cache.get(key) for _, _, _, key, _ in texts]
+    missed = [i for i, read in enumerate(reads) if read is None]
+
+    def parse(i: int) -> tuple:  # in a forked process where there are several files
+        kind, suffix, shown_path, key, text = texts[i]
+        read = (shown_path, *_read_file(kind, text, shown_path, model, suffix))
+        cache.put(key, read)
+        return read
+
+    large = sum(len(texts[i][4]) for i in missed) >= PARALLEL_PARSE_FROM
+    for i, read in zip(missed, fork_map(parse, missed, None if large else 1)):
+        reads[i] = read
+        ds.parsed.append(texts[i][2])
+    for (kind, _, shown_path, _, _), (was, items, found, unreadable) in zip(texts, reads):
         if was != shown_path:  # the same text read before under another name (a copy, a
             items, found = _renamed(items, found, was, shown_path)  # git revision)
         problems += found

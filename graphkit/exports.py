@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
@@ -23,6 +24,7 @@ from typing import BinaryIO, Callable, Iterable
 import pyoxigraph as ox
 
 from .files import shipped
+from .forks import can_fork
 from .namespaces import PREFIXES
 
 CONTEXT_FILE = shipped("ontology") / "context.jsonld"
@@ -83,9 +85,19 @@ _BY_NAMESPACE = {ns: prefix for prefix, ns in PREFIXES.items()}
 
 
 def _compact(iri: str) -> str:
-    cut = max(iri.rfind("#"), iri.rfind("/")) + 1
-    prefix = _BY_NAMESPACE.get(iri[:cut])
-    return f"{prefix}:{iri[cut:]}" if prefix and cut < len(iri) else iri
+    """``prefix:name`` for an IRI in one of the project's namespaces (kept once computed: the
+    same predicates, classes and objects recur on every subject)."""
+    found = _COMPACT.get(iri)
+    if found is None:
+        cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+        prefix = _BY_NAMESPACE.get(iri[:cut])
+        found = f"{prefix}:{iri[cut:]}" if prefix and cut < len(iri) else iri
+        if len(_COMPACT) < 1_000_000:
+            _COMPACT[iri] = found
+    return found
+
+
+_COMPACT: dict[str, str] = {}
 
 
 def write_jsonld(triples, out: BinaryIO) -> None:
@@ -174,8 +186,9 @@ class Staging:
 
 def write_exports(folder: Path, triples, lines: list[str], formats: Iterable[str] = FORMATS,
                   extra: dict[str, bytes] | None = None) -> list[Path]:
-    """Write the requested formats of the graph, and any ``extra`` files (name -> bytes), into
-    ``folder`` atomically; returns the paths written."""
+    """Write the requested formats of the graph, and any ``extra`` files (name -> bytes, or a
+    function returning them, called once the graph is written), into ``folder`` atomically;
+    returns the paths written."""
     formats = [f for f in FORMATS if f in set(formats)]
     with Staging(folder) as stage:
         nt = stage.write(FORMATS["nt"] if "nt" in formats else ".scratch.nt",
@@ -183,7 +196,7 @@ def write_exports(folder: Path, triples, lines: list[str], formats: Iterable[str
         child = None
         if "ttl" in formats:
             ttl = stage.path(FORMATS["ttl"])
-            if len(lines) >= PARALLEL_FROM and _can_fork():
+            if len(lines) >= PARALLEL_FROM and can_fork():
                 import multiprocessing
 
                 child = multiprocessing.get_context("fork").Process(
@@ -194,7 +207,7 @@ def write_exports(folder: Path, triples, lines: list[str], formats: Iterable[str
         if "jsonld" in formats:
             stage.write(FORMATS["jsonld"], lambda fh: write_jsonld(triples, fh))
         for name, data in sorted((extra or {}).items()):
-            stage.write(name, lambda fh, data=data: fh.write(data))
+            stage.write(name, lambda fh, data=data: fh.write(data() if callable(data) else data))
         if child is not None:
             child.join()
             if child.exitcode != 0:
@@ -220,15 +233,53 @@ def _turtle_file(nt: Path, target: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
-
-
 def write_atomic(folder: Path, files: dict[str, bytes]) -> list[Path]:
     """Write each ``name: bytes`` into ``folder``, all or nothing (see :class:`Staging`)."""
     with Staging(folder) as stage:
         for name, data in sorted(files.items()):
             stage.write(name, lambda fh, data=data: fh.write(data))
     return stage.commit()
+
+
+class StagedFolder:
+    """A folder written beside ``target`` (``.NAME.XXXX``) and swapped in whole: ``commit()``
+    replaces ``target`` with it (the previous folder is removed only after), ``discard()``
+    removes it and leaves ``target`` as it was.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "site"
+    >>> staged = StagedFolder(out)
+    >>> _ = (staged.path / "a.html").write_text("<p>a</p>")
+    >>> staged.files = ["a.html"]
+    >>> [p.name for p in staged.commit()], (out / "a.html").read_text()
+    (['a.html'], '<p>a</p>')
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = Path(target)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.",
+                                          dir=self.target.parent))
+        self.files: list[str] = []  # paths inside the folder, as commit() returns them
+
+    def commit(self) -> list[Path]:
+        out = self.target
+        try:
+            for d in [self.path] + [p for p in self.path.rglob("*") if p.is_dir()]:
+                os.chmod(d, 0o755)
+            old = None
+            if out.exists():
+                old = out.parent / f".{out.name}.old"
+                if old.exists():
+                    shutil.rmtree(old)
+                os.replace(out, old)
+            os.replace(self.path, out)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            self.discard()
+            raise
+        return [out / rel for rel in self.files]
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)

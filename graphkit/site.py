@@ -26,11 +26,9 @@ The same graph gives the same bytes (nothing dated, everything sorted).
 from __future__ import annotations
 
 import math
-import os
-import shutil
-import tempfile
 from collections import defaultdict
 from pathlib import Path
+from typing import Callable
 
 from .facts import Fact, Graph
 from .html_safe import script_json
@@ -81,43 +79,48 @@ def write_site(g: Graph, out: Path, measures: dict[str, dict] | None = None,
     """Write the site of ``g`` into ``out``, replacing it whole only once every page is
     written. ``measures``: actor -> row of the actors' view's measures; ``roles``: actor ->
     row of the directed view's (brokerage). Returns the files written."""
-    return write_files(out, site_files(g, measures, roles, title))
+    return stage_site(out, site_pages(g, measures, roles, title)).commit()
 
 
-def site_files(g: Graph, measures: dict[str, dict] | None = None,
-               roles: dict[str, dict] | None = None, title: str = "graphkit") -> dict[str, str]:
-    """Every file of the site: its path inside the site, and its text."""
-    return _pages(g, measures or {}, roles or {}, title)
+def site_pages(g: Graph, measures: dict[str, dict] | None = None,
+               roles: dict[str, dict] | None = None, title: str = "graphkit",
+               blocks: dict[int, str] | None = None) -> dict[str, Callable[[], str]]:
+    """Every file of the site: its path inside the site, and a function rendering its text
+    (called by :func:`stage_site`, on every core where it can fork). ``blocks``: the
+    relations' :func:`relation_blocks`, where already made."""
+    return _pages(g, measures or {}, roles or {}, title,
+                  blocks if blocks is not None else relation_blocks(g))
 
 
-def write_files(out: Path, files: dict[str, str]) -> list[Path]:
-    """Write ``files`` as the folder ``out``, replacing it whole once all are written."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+def stage_site(out: Path, pages: dict[str, Callable[[], str]]):
+    """Render ``pages`` into a folder beside ``out``: an :class:`graphkit.exports.StagedFolder`
+    to ``commit()`` (it replaces ``out`` whole) or ``discard()``. The pages are dealt to
+    forked processes, one per core, each writing its own files."""
+    from .exports import StagedFolder
+    from .forks import fork_map
+
+    staged = StagedFolder(out)
     try:
-        for rel, text in sorted(files.items()):
-            path = tmp / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        for d in [tmp] + [p for p in tmp.rglob("*") if p.is_dir()]:
-            os.chmod(d, 0o755)
-        old = None
-        if out.exists():
-            old = out.parent / f".{out.name}.old"
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(out, old)
-        os.replace(tmp, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        for folder in sorted({Path(rel).parent for rel in pages}):
+            (staged.path / folder).mkdir(parents=True, exist_ok=True)
+
+        def write(rel: str) -> None:
+            (staged.path / rel).write_text(pages[rel](), encoding="utf-8")
+
+        fork_map(write, sorted(pages), least=PAGES_PER_PROCESS)
+        staged.files = sorted(pages)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        staged.discard()
         raise
-    return [out / rel for rel in sorted(files)]
+    return staged
 
 
-def _pages(g: Graph, measures: dict, roles: dict, title: str) -> dict[str, str]:
+#: pages below which one process renders the whole site (a fork costs more than it saves)
+PAGES_PER_PROCESS = 200
+
+
+def _pages(g: Graph, measures: dict, roles: dict, title: str, html: dict[int, str]
+           ) -> dict[str, Callable[[], str]]:
     from .metrics.registry import published
     from .render_map import page
 
@@ -136,35 +139,45 @@ def _pages(g: Graph, measures: dict, roles: dict, title: str) -> dict[str, str]:
     types = sorted({a.type for a in g.actors.values()})
     common = {"title": title, "kinds": list(model.relations),
               "type_label": lambda t: model.actor_types[t].label if t in model.actor_types else t}
-    files = {"assets/site.css": CSS, "assets/search.js": SEARCH_JS,
-             "assets/index.js": "window.GK_INDEX = " + script_json([
-                 {"id": a.id, "name": a.label, "aliases": a.aliases, "type": a.type}
-                 for a in sorted(g.actors.values(), key=lambda a: a.id)]) + ";\n"}
-    html = _relations_html(g)
+    index_js = "window.GK_INDEX = " + script_json([
+        {"id": a.id, "name": a.label, "aliases": a.aliases, "type": a.type}
+        for a in sorted(g.actors.values(), key=lambda a: a.id)]) + ";\n"
+    files: dict[str, Callable[[], str]] = {
+        "assets/site.css": lambda: CSS, "assets/search.js": lambda: SEARCH_JS,
+        "assets/index.js": lambda: index_js}
     actors = sorted(g.actors.values(), key=lambda a: (a.label.casefold(), a.id))
-    files["index.html"] = page("site_index.html", root="", actors=actors, types=types,
-                               counts={t: sum(1 for a in actors if a.type == t) for t in types},
-                               facts=len(g.facts), sources=len(g.sources), **common)
-    for a in actors:
+    files["index.html"] = lambda: page(
+        "site_index.html", root="", actors=actors, types=types,
+        counts={t: sum(1 for a in actors if a.type == t) for t in types},
+        facts=len(g.facts), sources=len(g.sources), **common)
+
+    def actor_page(a) -> str:
         facts = sorted(by_actor.get(a.id, []), key=_order)
         groups = [(k, [f for f in facts if f.kind == k]) for k in model.relations
                   if any(f.kind == k for f in facts)]
         row = measures.get(a.id, {})
-        files[f"actors/{a.id}.html"] = page(
-            "site_actor.html", root="../", a=a, groups=groups, g=g,
-            rel=_as_seen_from(g, a.id, html),
-            measures=[(m, row.get(m.name), ranks[m.name].get(a.id), len(ranks[m.name]))
-                      for m in shown if row.get(m.name) is not None],
-            roles=_roles(roles.get(a.id, {})), ego=_ego_svg(g, a.id, facts, measures),
-            **common)
-    for sid, src in sorted(g.sources.items()):
+        return page("site_actor.html", root="../", a=a, groups=groups, g=g,
+                    rel=_as_seen_from(g, a.id, html),
+                    measures=[(m, row.get(m.name), ranks[m.name].get(a.id), len(ranks[m.name]))
+                              for m in shown if row.get(m.name) is not None],
+                    roles=_roles(roles.get(a.id, {})), ego=_ego_svg(g, a.id, facts, measures),
+                    **common)
+
+    def source_page(sid: str, src) -> str:
         cited = sorted(by_source.get(sid, []), key=lambda fc: _order(fc[0]))
-        files[f"sources/{sid}.html"] = page("site_source.html", root="../", s=src, sid=sid,
-                                            cited=cited, g=g, **common)
-    for kind, spec in model.relations.items():
+        return page("site_source.html", root="../", s=src, sid=sid, cited=cited, g=g, **common)
+
+    def kind_page(kind: str, spec) -> str:
         facts = sorted(by_kind.get(kind, []), key=_order)
-        files[f"kinds/{kind}.html"] = page("site_kind.html", root="../", spec=spec, facts=facts,
-                                           g=g, rel=lambda f: html[id(f)], **common)
+        return page("site_kind.html", root="../", spec=spec, facts=facts, g=g,
+                    rel=lambda f: html[id(f)], **common)
+
+    for a in actors:
+        files[f"actors/{a.id}.html"] = lambda a=a: actor_page(a)
+    for sid, src in sorted(g.sources.items()):
+        files[f"sources/{sid}.html"] = lambda sid=sid, src=src: source_page(sid, src)
+    for kind, spec in model.relations.items():
+        files[f"kinds/{kind}.html"] = lambda kind=kind, spec=spec: kind_page(kind, spec)
     return files
 
 
@@ -190,13 +203,20 @@ def _roles(row: dict) -> list[tuple[str, int, float | None]]:
     return [(r, row[r], row.get(f"{r}_ratio")) for r in ROLES if row.get(r)]
 
 
-def _relations_html(g: Graph) -> dict[int, str]:
+def relation_blocks(g: Graph) -> dict[int, str]:
     """Each relation's block (``_relation.html``), rendered once for every page that lists it
-    (at 10,000 actors, rendering it once per page took most of the site's time)."""
+    (at 10,000 actors, rendering it once per page took most of the site's time); keyed by the
+    ``id()`` of its fact in ``g``."""
     from .render_map import _templates
 
+    from markupsafe import Markup
+
+    from .forks import fork_map
+
     block = _templates().get_template("_relation.html").module.relation
-    return {id(f): block(_relation_view(g, f), "../") for f in g.facts}
+    texts = fork_map(lambda f: str(block(_relation_view(g, f), "../")), g.facts,
+                     least=PAGES_PER_PROCESS)
+    return {id(f): Markup(t) for f, t in zip(g.facts, texts)}
 
 
 def _as_seen_from(g: Graph, actor: str, html: dict[int, str]):

@@ -221,6 +221,20 @@ def canonical(triples: Iterable[Triple]) -> tuple[list[str], list[Triple]]:
     return lines, [by_line[line] for line in lines]
 
 
+def merge_canonical(a: tuple[list[str], list[Triple]], b: tuple[list[str], list[Triple]]
+                    ) -> tuple[list[str], list[Triple]]:
+    """Two results of :func:`canonical` as one (what ``canonical`` of both triple lists gives).
+
+    >>> merge_canonical(canonical([("a", "p", "c")]), canonical([("a", "p", "b"), ("a", "p", "c")]))[0]
+    ['<a> <p> <b> .', '<a> <p> <c> .']
+    """
+    lines = a[0] + b[0]
+    triples = a[1] + b[1]
+    order = sorted(range(len(lines)), key=lines.__getitem__)  # two runs: merged in one pass
+    keep = [i for k, i in enumerate(order) if k == 0 or lines[order[k - 1]] != lines[i]]
+    return [lines[i] for i in keep], [triples[i] for i in keep]
+
+
 def to_rdflib(lines: list[str]):
     """The graph as an ``rdflib.Graph`` with the project's prefixes bound."""
     import rdflib

@@ -138,3 +138,31 @@ def test_failed_parallel_turtle_leaves_targets_untouched(shipped, tmp_path: Path
     with pytest.raises(RuntimeError, match="writing the Turtle export failed"):
         exports.write_exports(out, shipped.triples, shipped.lines)
     assert digest(out) == before
+
+
+def test_work_shared_with_forked_processes_writes_the_same_bytes(two_builds, tmp_path,
+                                                                 monkeypatch) -> None:
+    """Measures beside the triples, files parsed and site pages rendered by several processes
+    (what large data gets): the same exports as the committed build of the shipped data."""
+    import graphkit.build as build_module
+    import graphkit.dataset as dataset_module
+
+    monkeypatch.setattr(build_module, "MEASURE_IN_CHILD_FROM", 1)
+    monkeypatch.setattr(dataset_module, "PARALLEL_PARSE_FROM", 1)
+    monkeypatch.setenv("GRAPHKIT_CACHE", str(tmp_path / "empty-cache"))  # parse every file
+    result = build(REPO / "data", tmp_path / "out", "data")
+    assert result.ok
+    assert digest(tmp_path / "out") == digest(two_builds[0][0])
+
+
+def test_timings_say_where_the_time_went(tmp_path) -> None:
+    data = compose_case(tmp_path, None)
+    result = run("build", "--data", str(data), "--out", str(tmp_path / "out"), "--timings")
+    assert result.returncode == 0, result.stderr
+    stages = [line.split(" s  ", 1) for line in result.stderr.splitlines() if " s  " in line]
+    names = [name for _, name in stages]
+    assert names[0] == "read and check the records" and names[-1] == "in all"
+    assert {"make the triples, in N-Triples order", "write the site",
+            "write the graph, the table and the map"} <= set(names)
+    seconds = [float(s) for s, _ in stages]
+    assert abs(sum(seconds[:-1]) - seconds[-1]) < 0.05 and all(s >= 0 for s in seconds)

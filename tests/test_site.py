@@ -104,11 +104,29 @@ def test_the_same_data_gives_the_same_site(tmp_path) -> None:
     assert [p.relative_to(tmp_path / "a") for p in a] == [p.relative_to(tmp_path / "b") for p in b]
 
 
-def test_a_failed_write_leaves_the_previous_site(tmp_path, monkeypatch) -> None:
+def test_pages_rendered_by_several_processes_are_the_same_bytes(tmp_path, monkeypatch) -> None:
     from graphkit import site as site_module
     from graphkit.dataset import load_dataset
     from graphkit.facts import graph_of
 
+    g = graph_of(load_dataset(REPO / "tests" / "cases" / "base")[0])
+    monkeypatch.setattr(site_module, "PAGES_PER_PROCESS", 10**9)  # one process
+    one = site_module.write_site(g, tmp_path / "one")
+    monkeypatch.setattr(site_module, "PAGES_PER_PROCESS", 1)  # a process per core
+    monkeypatch.setattr("os.cpu_count", lambda: 3)
+    many = site_module.write_site(g, tmp_path / "many")
+    assert [p.relative_to(tmp_path / "one") for p in one] == \
+        [p.relative_to(tmp_path / "many") for p in many]
+    assert [p.read_bytes() for p in one] == [p.read_bytes() for p in many]
+
+
+@pytest.mark.parametrize("per_process", [10**9, 1], ids=["one process", "several"])
+def test_a_failed_write_leaves_the_previous_site(per_process, tmp_path, monkeypatch) -> None:
+    from graphkit import site as site_module
+    from graphkit.dataset import load_dataset
+    from graphkit.facts import graph_of
+
+    monkeypatch.setattr(site_module, "PAGES_PER_PROCESS", per_process)
     g = graph_of(load_dataset(REPO / "tests" / "cases" / "base")[0])
     out = tmp_path / "site"
     site_module.write_site(g, out)
