@@ -24,7 +24,7 @@ from .timings import Stages
 SHACL_AUTO_LIMIT = 300_000  # triples: SHACL takes about 1 s per 25,000 triples beyond this
 SITE_AUTO_LIMIT = 5_000  # actors: the build writes the site up to this many unless told
 MAP_ACTORS = 1_000  # the build's map draws at most this many actors, the most central
-MEASURE_IN_CHILD_FROM = 2_000  # actors: from here the measures run beside the triples' making
+MEASURE_IN_CHILD_FROM = 2_000  # actors: from here the measures run beside the making of the triples
 
 
 @dataclass
@@ -68,7 +68,8 @@ class BuildResult:
 
 def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
           progress: Callable[[Iterable], Iterable] | None = None,
-          metrics: bool = False, background: bool = False, rdf: bool = True) -> BuildResult:
+          metrics: bool = False, background: bool = False, rdf: bool = True,
+          measured_then: Callable[["BuildResult"], None] | None = None) -> BuildResult:
     """Load and check ``data``, build its triples and validate them with SHACL.
 
     ``shacl`` None (the default) validates graphs up to ``SHACL_AUTO_LIMIT`` triples and notes
@@ -77,7 +78,8 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
     (:mod:`graphkit.metrics.publish`) to the graph. ``background``: SHACL runs in a child
     process while the caller goes on (:meth:`BuildResult.finish_shacl` waits for it).
     ``rdf`` False (with neither SHACL nor metrics) stops after the records' checks: the
-    analysis commands need the records, not the triples.
+    analysis commands need the records, not the triples. ``measured_then(result)`` is called
+    as soon as the measures are known (the build starts drawing its map there).
     """
     clock = Stages()
     with clock("read and check the records"):
@@ -91,15 +93,18 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
         from .facts import graph_of
 
         result.graph = graph_of(ds)
-        measured = measure_later(result.graph)  # in another process while the triples are made
+        with clock("measure the actors"):  # in another process, from 2,000 actors
+            measured = measure_later(result.graph)
     with clock("make the triples, in N-Triples order"):
         result.lines, result.triples = canonical(to_triples(ds))
     if metrics:
         with clock("measure the actors (the rest of it)"):
-            found = measured()
+            published = _metrics(result, measured())
+        if measured_then is not None:
+            measured_then(result)
         with clock("add the measures to the triples"):
             result.lines, result.triples = merge_canonical(
-                (result.lines, result.triples), canonical(_metrics(result, found)))
+                (result.lines, result.triples), canonical(published))
     if shacl is None:
         shacl = len(result.lines) <= SHACL_AUTO_LIMIT
         if not shacl:
@@ -190,24 +195,36 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
     network.html and (with ``site``) the static site site/. ``site`` None (the default) writes
     the site for up to ``SITE_AUTO_LIMIT`` actors and notes the skip beyond (``graphkit site``
     writes it at any size)."""
-    result = check(data, shown_as, shacl, progress, metrics, background=True)
+    extra: dict = {}
+    staged = None
+
+    def draw(measured: BuildResult) -> None:  # in another process, once the measures are known
+        from .forks import in_child
+        from .map_data import map_data
+        from .render_map import render
+
+        rows = {r["id"]: r for r in measured.metric_rows}
+        extra["network.html"] = in_child(
+            lambda: render(map_data(measured.graph, rows, most=MAP_ACTORS)).encode("utf-8"))
+
+    try:
+        result = check(data, shown_as, shacl, progress, metrics, background=True,
+                       measured_then=draw)
+    except BaseException:
+        _collect(extra)
+        raise
     if not result.ok:
         result.finish_shacl()
+        _collect(extra)
         return result
     from .exports import write_exports
 
-    extra, staged = {}, None
     try:
         if metrics:  # made while SHACL runs in the background
-            from .forks import in_child
-            from .map_data import map_data
             from .metrics.publish import metrics_csv
-            from .render_map import render
 
             extra["metrics.csv"] = metrics_csv(result.metric_rows)
             rows = {r["id"]: r for r in result.metric_rows}
-            extra["network.html"] = in_child(  # drawn in another process meanwhile
-                lambda: render(map_data(result.graph, rows, most=MAP_ACTORS)).encode("utf-8"))
             if site is None:
                 site = len(result.dataset.actors) <= SITE_AUTO_LIMIT
                 if not site:
@@ -237,13 +254,19 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
         result.finish_shacl()
         if staged is not None:
             staged.discard()
-        for made in extra.values():  # a child not waited for (a failed check or write)
-            if callable(made):
-                try:
-                    made()
-                except Exception:  # noqa: BLE001 - the build's own error is reported
-                    pass
+        _collect(extra)
     return result
+
+
+def _collect(extra: dict) -> None:
+    """Wait for every file still being made in another process (a failed check or write
+    leaves no child behind); their own failures give way to the build's."""
+    for made in extra.values():
+        if callable(made):
+            try:
+                made()
+            except Exception:  # noqa: BLE001 - the build's own error is reported
+                pass
 
 
 class WriteError(Exception):

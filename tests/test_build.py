@@ -166,3 +166,24 @@ def test_timings_say_where_the_time_went(tmp_path) -> None:
             "write the graph, the table and the map"} <= set(names)
     seconds = [float(s) for s, _ in stages]
     assert abs(sum(seconds[:-1]) - seconds[-1]) < 0.05 and all(s >= 0 for s in seconds)
+
+
+def test_a_shacl_violation_stops_the_build_and_leaves_no_process_behind(tmp_path, monkeypatch
+                                                                        ) -> None:
+    """SHACL, the map and the site's pages run in other processes: a violation found there
+    still stops the build before anything is written, and every helper process has ended."""
+    import multiprocessing
+
+    from graphkit import shapes
+    from graphkit.problems import Problem
+
+    data = compose_case(tmp_path, None)
+    out = tmp_path / "exports"
+    monkeypatch.setattr(shapes, "validate_graph", lambda data, locate, engine="turbo": [
+        Problem("data/relations/base.yaml", 3, "start", "a violation for the test")])
+    result = build(data, out, str(data))
+    assert not result.ok
+    assert [str(p) for p in result.report.errors] == [
+        "data/relations/base.yaml:3: start: a violation for the test"]
+    assert not out.exists() or not any(out.iterdir())
+    assert multiprocessing.active_children() == []
