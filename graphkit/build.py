@@ -182,8 +182,9 @@ def _metrics(result: BuildResult, measured: tuple[list[dict], dict]) -> list:
 
     rows, meta = measured
     result.metric_rows = rows
-    if meta["betweenness"] != "exact":
-        result.notes.append(f"metrics: betweenness {meta['betweenness']}")
+    for name in ("betweenness", "closeness"):
+        if meta.get(name, "exact") != "exact":
+            result.notes.append(f"metrics: {name} {meta[name]}")
     return metric_triples(rows)
 
 

@@ -201,8 +201,9 @@ def assignments(g, groups: str, as_of, groups_file: Path | None) -> dict:
 @click.option("--top", type=int, default=0, help="Only the first N rows.")
 @click.option("--sort", default="betweenness", show_default=True, help="Column to sort by.")
 @click.option("--pivots", type=int, default=None,
-              help="Estimate betweenness from this many pivot sources (default: exact up to "
-                   "5,000 actors, then 500 pivots; 0: exact at any size).")
+              help="Estimate betweenness and closeness from this many pivot sources "
+                   "(default: exact up to 5,000 actors, then 500 pivots; 0: exact at any "
+                   "size).")
 @FORMAT
 def metrics(data, graph_file, view, as_of, tracks, kinds, exclude, drop_undated,
             min_confidence, groups, groups_file, top, sort, pivots, fmt) -> None:
@@ -234,7 +235,8 @@ def metrics(data, graph_file, view, as_of, tracks, kinds, exclude, drop_undated,
     rows, meta = metric_table(v.graph, Context(pivots=pivots, groups=group_of,
                                                grouping=groups), sort=sort)
     click.echo(f"view {v.name} as of {v.as_of}: {meta['nodes']} actors, {meta['edges']} ties; "
-               f"betweenness {meta['betweenness']}; modularity {meta['modularity']:.3f}"
+               f"betweenness {meta['betweenness']}; closeness {meta['closeness']}; "
+               f"modularity {meta['modularity']:.3f}"
                + (f"; groups: {groups}" if directed else ""), err=True)
     for role, why in sorted(meta.get("undefined", {}).items()):
         click.echo(f"note: {role}_ratio is blank: {why}", err=True)

@@ -5,7 +5,8 @@ are used as distances only where a view defines a ``distance`` (the projections:
 bodies`` for states, ``1 - Jaccard`` for forums); elsewhere paths are counted in hops, because a
 count of relations between two actors is a strength, not a length. Above ``EXACT_LIMIT`` nodes,
 betweenness is estimated from ``k`` pivot sources (Brandes and Pich); its error bound is
-:func:`pivot_error_bound`. The definitions are networkx's; igraph computes them (:mod:`.fast`,
+:func:`pivot_error_bound`; closeness from the same pivots (each actor's mean distance from the
+pivots reaching it, Eppstein and Wang; the count of actors reaching it stays exact). The definitions are networkx's; igraph computes them (:mod:`.fast`,
 several times faster at any size), and the tests hold the two equal.
 
 References
@@ -17,6 +18,8 @@ References
 .. [3] Brandes, U. and Pich, C. (2007). Centrality estimation in large networks.
    International Journal of Bifurcation and Chaos 17(7), 2303-2318.
 .. [4] Page, L., Brin, S., Motwani, R. and Winograd, T. (1999). The PageRank citation ranking.
+.. [5] Eppstein, D. and Wang, J. (2004). Fast approximation of centrality. Journal of Graph
+   Algorithms and Applications 8(1), 39-45.
 
 Examples
 --------
@@ -38,7 +41,8 @@ from . import fast
 
 from .registry import Family, Measure
 
-__all__ = ["centralities", "pivot_error_bound", "betweenness_pivots", "betweenness_note"]
+__all__ = ["centralities", "pivot_error_bound", "betweenness_pivots", "betweenness_note",
+           "closeness_note"]
 
 EXACT_LIMIT = 5_000  # nodes: exact betweenness of one graph up to this size (5k: 2.5 s, 10k: 11 s)
 EXACT_SERIES_LIMIT = 3_000  # nodes: the same for a series of graphs (a measure year by year)
@@ -74,6 +78,18 @@ def betweenness_note(n: int, pivots: int | None) -> str:
             "exact for every actor with 95% probability")
 
 
+def closeness_note(n: int, pivots: int | None) -> str:
+    """'exact', or how closeness was estimated.
+
+    >>> closeness_note(6_000, 500)
+    "estimated from 500 pivots (each actor's mean distance from the pivots that reach it)"
+    """
+    if not pivots or pivots >= n:
+        return "exact"
+    return (f"estimated from {pivots} pivots (each actor's mean distance from the pivots "
+            "that reach it)")
+
+
 def centralities(G: nx.Graph, k: int | None = None, seed: int = 1,
                  only: frozenset | None = None) -> dict[str, dict]:
     """Degree, betweenness, closeness and PageRank of every node of ``G``.
@@ -82,7 +98,8 @@ def centralities(G: nx.Graph, k: int | None = None, seed: int = 1,
     ----------
     G : networkx graph, directed or not; an edge attribute ``distance`` is used as path length
         where present.
-    k : pivots for betweenness; None means exact up to ``EXACT_LIMIT`` nodes, else ``PIVOTS``.
+    k : pivots for betweenness and closeness; None means exact up to ``EXACT_LIMIT`` nodes,
+        else ``PIVOTS``.
     seed : pivot sampling seed (results are reproducible).
     """
     distance = "distance" if _has(G, "distance") else None
@@ -96,7 +113,7 @@ def centralities(G: nx.Graph, k: int | None = None, seed: int = 1,
     if want("betweenness"):  # igraph computes (networkx defines: the tests hold them equal)
         out["betweenness"] = fast.betweenness(G, k=k, distance=distance, seed=seed)
     if want("closeness"):
-        out["closeness"] = fast.closeness(G, distance=distance)
+        out["closeness"] = fast.closeness(G, distance=distance, k=k, seed=seed)
     if want("pagerank"):
         out["pagerank"] = fast.pagerank(G, weight="weight")  # networkx's needs scipy
     return out

@@ -87,13 +87,18 @@ def betweenness(G: nx.Graph, k: int | None = None, distance: str | None = None,
     return {v: raw[i] / scale for i, v in enumerate(nodes)}
 
 
-def closeness(G: nx.Graph, distance: str | None = None) -> dict:
-    """Closeness with Wasserman and Faust's correction for disconnected graphs."""
+def closeness(G: nx.Graph, distance: str | None = None, k: int | None = None,
+              seed: int = 1) -> dict:
+    """Closeness with Wasserman and Faust's correction for disconnected graphs: exact, or with
+    ``k`` pivots the mean distance to each node estimated from the pivots that reach it
+    (Eppstein and Wang), the count of nodes reaching it kept exact."""
     n = G.number_of_nodes()
     if n < 2:
         return {v: 0.0 for v in G}
     h, nodes, weights = _igraph(G, distance)
     mode = "in" if G.is_directed() else "all"
+    if k is not None and k < n:
+        return _closeness_from_pivots(G, h, nodes, weights, k, seed)
     dist = h.distances(weights=weights, mode=mode) if n <= DISTANCE_MATRIX_UP_TO else None
     out = {}
     if dist is not None:
@@ -104,17 +109,61 @@ def closeness(G: nx.Graph, distance: str | None = None) -> dict:
             out[v] = 0.0 if total == 0 else (r - 1) / total * (r - 1) / (n - 1)
         return out
     raw = h.closeness(mode=mode, weights=weights, normalized=True)
-    if G.is_directed():
-        reach = _reached_by(h)
-    else:
-        membership = h.connected_components().membership
-        sizes = {}
-        for c in membership:
-            sizes[c] = sizes.get(c, 0) + 1
-        reach = [sizes[c] for c in membership]
+    reach = _reaching(h, G.is_directed())
     for i, v in enumerate(nodes):
         c = raw[i]
         out[v] = 0.0 if c != c or reach[i] <= 1 else c * (reach[i] - 1) / (n - 1)
+    return out
+
+
+def _reaching(h, directed: bool) -> list[int]:
+    """For each vertex, how many vertices reach it, itself included."""
+    if directed:
+        return _reached_by(h)
+    membership = h.connected_components().membership
+    sizes: dict[int, int] = {}
+    for c in membership:
+        sizes[c] = sizes.get(c, 0) + 1
+    return [sizes[c] for c in membership]
+
+
+PIVOT_CHUNK = 50  # pivots whose distances are held at once (50 x 100,000 values: 40 MB)
+
+
+def _closeness_from_pivots(G: nx.Graph, h, nodes: list, weights, k: int, seed: int) -> dict:
+    """Closeness estimated from ``k`` pivots drawn by node name (as for betweenness): a node's
+    mean distance from the nodes reaching it is the mean of its distances from the pivots that
+    reach it; a node no pivot reaches (a small component) is computed exactly."""
+    import numpy as np
+
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    named = sorted(nodes, key=lambda v: (str(type(v)), str(v)))
+    pivots = sorted(index[v] for v in random.Random(seed).sample(named, k))
+    total = np.zeros(n)
+    count = np.zeros(n, dtype=np.int64)
+    for start in range(0, k, PIVOT_CHUNK):
+        chunk = pivots[start:start + PIVOT_CHUNK]
+        d = np.array(h.distances(source=chunk, weights=weights, mode="out"), dtype=float)
+        d[np.arange(len(chunk)), chunk] = np.inf  # a pivot's distance to itself is no sample
+        seen = np.isfinite(d)
+        total += np.where(seen, d, 0.0).sum(axis=0)
+        count += seen.sum(axis=0)
+    reach = _reaching(h, G.is_directed())
+    out = {}
+    missing = [i for i in range(n) if count[i] == 0 and reach[i] > 1]
+    if missing:
+        mode = "in" if G.is_directed() else "all"
+        exact = h.closeness(vertices=missing, mode=mode, weights=weights, normalized=True)
+        for i, c in zip(missing, exact):
+            out[nodes[i]] = 0.0 if c != c else c * (reach[i] - 1) / (n - 1)
+    for i, v in enumerate(nodes):
+        if v in out:
+            continue
+        if reach[i] <= 1 or count[i] == 0 or total[i] == 0:
+            out[v] = 0.0
+        else:
+            out[v] = float((reach[i] - 1) / (n - 1) * count[i] / total[i])
     return out
 
 

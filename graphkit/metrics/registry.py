@@ -127,8 +127,8 @@ def metric_table(G: nx.Graph, context: Context | None = None, sort: str = "betwe
     """One row per node with every measure its directedness allows (those in
     ``context.only`` if given; families with none of them are not computed), sorted by ``sort``
     (descending, then id); and facts about the run (``betweenness``: exact, or its pivots and
-    error bound; ``modularity``)."""
-    from .centrality import betweenness_note, betweenness_pivots
+    error bound; ``closeness``: exact or estimated from the same pivots; ``modularity``)."""
+    from .centrality import betweenness_note, betweenness_pivots, closeness_note
 
     context = context or Context()
     n = G.number_of_nodes()
@@ -154,7 +154,8 @@ def metric_table(G: nx.Graph, context: Context | None = None, sort: str = "betwe
     rows.sort(key=lambda r: (-(r.get(sort) if isinstance(r.get(sort), (int, float)) else -1),
                              str(r["id"])))
     meta = {"nodes": n, "edges": G.number_of_edges(), "directed": G.is_directed(),
-            "betweenness": betweenness_note(n, context.pivots), **extra}
+            "betweenness": betweenness_note(n, context.pivots),
+            "closeness": closeness_note(n, context.pivots), **extra}
     return rows, meta
 
 
