@@ -24,7 +24,7 @@ from typing import BinaryIO, Callable, Iterable
 import pyoxigraph as ox
 
 from .files import shipped
-from .forks import can_fork
+from .forks import in_child
 from .namespaces import PREFIXES
 
 CONTEXT_FILE = shipped("ontology") / "context.jsonld"
@@ -193,37 +193,23 @@ def write_exports(folder: Path, triples, lines: list[str], formats: Iterable[str
     with Staging(folder) as stage:
         nt = stage.write(FORMATS["nt"] if "nt" in formats else ".scratch.nt",
                          lambda fh: write_ntriples(lines, fh))
-        child = None
+        turtle = None
         if "ttl" in formats:
             ttl = stage.path(FORMATS["ttl"])
-            if len(lines) >= PARALLEL_FROM and can_fork():
-                import multiprocessing
-
-                child = multiprocessing.get_context("fork").Process(
-                    target=_turtle_in_child, args=(nt, ttl), daemon=True)
-                child.start()
+            if len(lines) >= PARALLEL_FROM:  # in another process, beside the JSON-LD
+                turtle = in_child(_turtle_file, nt, ttl)
             else:
                 _turtle_file(nt, ttl)
         if "jsonld" in formats:
             stage.write(FORMATS["jsonld"], lambda fh: write_jsonld(triples, fh))
         for name, data in sorted((extra or {}).items()):
             stage.write(name, lambda fh, data=data: fh.write(data() if callable(data) else data))
-        if child is not None:
-            child.join()
-            if child.exitcode != 0:
-                raise RuntimeError(f"writing the Turtle export failed (exit {child.exitcode})")
+        if turtle is not None:
+            try:
+                turtle()
+            except Exception as exc:  # the previous exports stay, one line says why
+                raise RuntimeError(f"writing the Turtle export failed: {exc}") from None
     return stage.commit()
-
-
-def _turtle_in_child(nt: Path, target: Path) -> None:
-    """The forked writer: a failure is one line on stderr and exit status 1, no traceback."""
-    import sys
-
-    try:
-        _turtle_file(nt, target)
-    except Exception as exc:  # reported by the parent as a failed export
-        sys.stderr.write(f"graphkit: writing {target.name} failed: {exc}\n")
-        sys.exit(1)
 
 
 def _turtle_file(nt: Path, target: Path) -> None:
