@@ -294,13 +294,23 @@ if __name__ == "__main__":  # pragma: no cover
     main()
 
 
+#: the cycle collector's thresholds for a command: it runs after 100,000 new objects rather than
+#: 700, and sweeps the older generations less often. A command makes millions of long-lived
+#: objects (records, facts, triples) and few cycles; with the default it spent about a third of
+#: reading the 10k set's records walking them again and again (7.2 s against 3.9 s with the
+#: collector off), and the 10k build took 3 to 5 s longer, for the same peak memory.
+COLLECTOR_THRESHOLDS = (100_000, 50, 100)
+
+
 def run() -> None:
     """The ``graphkit`` console command: :func:`main`, then the process ends at once. Output is
     flushed and exit handlers run (forked workers are ended), but the objects a large graph
     leaves are not freed one by one on the way out (seconds at 10,000 actors)."""
     import atexit
+    import gc
     import os
 
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
     try:
         main()
         code = 0

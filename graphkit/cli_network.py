@@ -775,7 +775,9 @@ def view(data, focus, hops, as_of, tracks, kinds, exclude, drop_undated, min_con
 @data_option
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
               default=Path("site"), show_default=True, help="The folder to write (replaced).")
-def site(data, out) -> None:
+@click.option("--timings", is_flag=True,
+              help="Print on stderr where the time went, stage by stage.")
+def site(data, out, timings) -> None:
     """Write the graph as a static site: an index searching every name and alias, a page per
     actor (relations, sources and quotes, measures and their rank, brokerage, a small map),
     per source document and per relation kind. It opens by double-click, fetches nothing, and
@@ -789,15 +791,31 @@ def site(data, out) -> None:
 
     from .build import brokerage_roles, measure_later
     from .facts import graph_of
-    from .site import relation_blocks, site_pages, stage_site
+    from .site import actor_pages, reference_pages, relation_blocks, stage_site
+    from .timings import Stages
 
-    started = time.perf_counter()
-    g = graph_of(checked(data).dataset)
-    measured = measure_later(g)  # beside the brokerage roles and the relations' blocks
-    roles, blocks = brokerage_roles(g), relation_blocks(g)
-    rows = {r["id"]: r for r in measured()[0]}
-    written = stage_site(out, site_pages(g, rows, roles, blocks=blocks)).commit()
+    started, stage = time.perf_counter(), Stages()
+    with stage("read and check the records"):
+        g = graph_of(checked(data).dataset)
+    measured = measure_later(g)  # while this process makes what needs no measure
+    with stage("brokerage roles, and each relation's block"):
+        roles, blocks = brokerage_roles(g), relation_blocks(g)
+    with stage("the pages of sources and kinds, and the index"):
+        staged = stage_site(out, reference_pages(g, "graphkit", blocks))
+    try:
+        with stage("measure the actors (the rest of it)"):
+            rows = {r["id"]: r for r in measured()[0]}
+    except BaseException:
+        staged.discard()
+        raise
+    with stage("the pages of actors"):
+        staged = stage_site(out, actor_pages(g, rows, roles, "graphkit", blocks), staged)
+    with stage("replace the folder"):
+        written = staged.commit()
     size = sum(p.stat().st_size for p in written)
+    if timings:
+        for line in stage.table():
+            click.echo(line, err=True)
     click.echo(f"wrote {out}/ ({len(written):,} files, {size:,} bytes) in "
                f"{time.perf_counter() - started:.2f} s")
 

@@ -22,7 +22,9 @@ _SPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    return _SPACE.sub(" ", text.translate(_FOLD)).strip()
+    # str.split() splits on what re's \s matches (str.isspace); every folded character is
+    # outside ASCII, so ASCII text skips the translation
+    return " ".join((text if text.isascii() else text.translate(_FOLD)).split())
 
 
 _CLASSES = {"'": "['\u2018\u2019\u201a\u201b\u2032]", '"': '["\u201c\u201d\u201e\u201f\u2033]'}

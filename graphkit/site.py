@@ -88,27 +88,134 @@ def site_pages(g: Graph, measures: dict[str, dict] | None = None,
     """Every file of the site: its path inside the site, and a function rendering its text
     (called by :func:`stage_site`, on every core where it can fork). ``blocks``: the
     relations' :func:`relation_blocks`, where already made."""
-    return _pages(g, measures or {}, roles or {}, title,
-                  blocks if blocks is not None else relation_blocks(g))
+    blocks = blocks if blocks is not None else relation_blocks(g)
+    return {**reference_pages(g, title, blocks), **actor_pages(g, measures, roles, title, blocks)}
 
 
-def stage_site(out: Path, pages: dict[str, Callable[[], str]]):
+def reference_pages(g: Graph, title: str, blocks: dict[int, str]
+                    ) -> dict[str, Callable[[], str]]:
+    """The pages that need no measure: the index and its assets, a page per source document
+    and per relation kind (see :func:`site_pages`)."""
+    from markupsafe import Markup
+
+    from .relation_html import RelationHtml
+    from .render_map import page
+
+    model, relations, common = g.model, RelationHtml(g), _common(g, title)
+    by_source: dict[str, list[tuple[Fact, object]]] = defaultdict(list)
+    by_kind: dict[str, list[Fact]] = defaultdict(list)
+    for f in g.facts:
+        by_kind[f.kind].append(f)
+        for c in (f.record.sources if f.record is not None else []):
+            by_source[c.source].append((f, c))
+    types = sorted({a.type for a in g.actors.values()})
+    index_js = "window.GK_INDEX = " + script_json([
+        {"id": a.id, "name": a.label, "aliases": a.aliases, "type": a.type}
+        for a in sorted(g.actors.values(), key=lambda a: a.id)]) + ";\n"
+    files: dict[str, Callable[[], str]] = {
+        "assets/site.css": lambda: CSS, "assets/search.js": lambda: SEARCH_JS,
+        "assets/index.js": lambda: index_js}
+    actors = _by_label(g)
+    files["index.html"] = lambda: page(
+        "site_index.html", root="", actors=actors, types=types,
+        counts={t: sum(1 for a in actors if a.type == t) for t in types},
+        facts=len(g.facts), sources=len(g.sources), **common)
+
+    def source_page(sid: str, src) -> str:
+        cited = sorted(by_source.get(sid, []), key=lambda fc: _order(fc[0]))
+        return page("site_source.html", root="../", s=src, sid=sid, count=len(cited),
+                    cited=Markup("").join(relations.citing(f, c) for f, c in cited), **common)
+
+    def kind_page(kind: str, spec) -> str:
+        facts = sorted(by_kind.get(kind, []), key=_order)
+        return page("site_kind.html", root="../", spec=spec, count=len(facts),
+                    blocks=Markup("".join(blocks[id(f)] for f in facts)), **common)
+
+    for sid, src in sorted(g.sources.items()):
+        files[f"sources/{sid}.html"] = lambda sid=sid, src=src: source_page(sid, src)
+    for kind, spec in model.relations.items():
+        files[f"kinds/{kind}.html"] = lambda kind=kind, spec=spec: kind_page(kind, spec)
+    return files
+
+
+def actor_pages(g: Graph, measures: dict[str, dict] | None, roles: dict[str, dict] | None,
+                title: str, blocks: dict[int, str]) -> dict[str, Callable[[], str]]:
+    """A page per actor: what :func:`reference_pages` leaves, the part that shows the
+    measures (``measures``: actor -> row of the actors' view) and the brokerage roles
+    (``roles``: actor -> row of the directed view)."""
+    from markupsafe import Markup, escape
+
+    from .metrics.registry import published
+    from .relation_html import RelationHtml
+    from .render_map import page
+
+    measures, roles = measures or {}, roles or {}
+    model, relations, common = g.model, RelationHtml(g), _common(g, title)
+    ego = _EgoMaps(g, measures)
+    by_actor: dict[str, list[Fact]] = defaultdict(list)
+    for f in g.facts:
+        for a in set(f.actors()):
+            by_actor[a].append(f)
+    shown = [m for m in published() if any(m.name in r for r in measures.values())]
+    ranks = {m.name: _ranks(measures, m.name, m.rank) for m in shown}
+    heads = {m.name: f'<tr><td title="{escape(m.doc)}">{escape(m.label)}</td><td>' for m in shown}
+
+    def standing(actor: str) -> Markup:
+        """The rows of the actor's measures: value, and rank among all actors."""
+        row, out = measures.get(actor, {}), []
+        for m in shown:
+            value = row.get(m.name)
+            if value is None:
+                continue
+            rank = ranks[m.name].get(actor)
+            of = (f"{rank} of {len(ranks[m.name])}{' (1: lowest)' if m.rank == 'low' else ''}"
+                  if rank else "")
+            shown_value = "%.4f" % value if isinstance(value, float) else escape(value)
+            out.append(f"{heads[m.name]}{shown_value}</td><td>{of}</td></tr>\n")
+        return Markup("".join(out))
+
+    def actor_page(a) -> str:
+        facts = sorted(by_actor.get(a.id, []), key=_order)
+        shown_as = _as_seen_from(relations, a.id, blocks)
+        groups = [(model.relations[k].label, len(of), Markup("".join(map(shown_as, of))))
+                  for k in model.relations if (of := [f for f in facts if f.kind == k])]
+        return page("site_actor.html", root="../", a=a, groups=groups, g=g,
+                    measures=standing(a.id), roles=_roles(roles.get(a.id, {})), ego=ego.svg(a.id, facts),
+                    **common)
+
+    return {f"actors/{a.id}.html": (lambda a=a: actor_page(a)) for a in _by_label(g)}
+
+
+def _common(g: Graph, title: str) -> dict:
+    """What every page's frame shows."""
+    model = g.model
+    return {"title": title, "kinds": list(model.relations),
+            "type_label": lambda t: model.actor_types[t].label if t in model.actor_types else t}
+
+
+def _by_label(g: Graph) -> list:
+    return sorted(g.actors.values(), key=lambda a: (a.label.casefold(), a.id))
+
+
+def stage_site(out: Path, pages: dict[str, Callable[[], str]], staged=None):
     """Render ``pages`` into a folder beside ``out``: an :class:`graphkit.exports.StagedFolder`
-    to ``commit()`` (it replaces ``out`` whole) or ``discard()``. The pages are dealt to
-    forked processes, one per core, each writing its own files."""
+    to ``commit()`` (it replaces ``out`` whole) or ``discard()``; given ``staged`` (what an
+    earlier call returned), the pages are added to it. The pages are dealt to forked
+    processes, one per core, each writing its own files; a page whose bytes ``out`` already
+    holds keeps its file (:meth:`graphkit.exports.StagedFolder.put`)."""
     from .exports import StagedFolder
     from .forks import fork_map
 
-    staged = StagedFolder(out)
+    staged = staged if staged is not None else StagedFolder(out)
     try:
         for folder in sorted({Path(rel).parent for rel in pages}):
             (staged.path / folder).mkdir(parents=True, exist_ok=True)
 
         def write(rel: str) -> None:
-            (staged.path / rel).write_text(pages[rel](), encoding="utf-8")
+            staged.put(rel, pages[rel]().encode("utf-8"))
 
         fork_map(write, sorted(pages), least=PAGES_PER_PROCESS)
-        staged.files = sorted(pages)
+        staged.files = sorted({*staged.files, *pages})
     except BaseException:
         staged.discard()
         raise
@@ -117,68 +224,6 @@ def stage_site(out: Path, pages: dict[str, Callable[[], str]]):
 
 #: pages below which one process renders the whole site (a fork costs more than it saves)
 PAGES_PER_PROCESS = 200
-
-
-def _pages(g: Graph, measures: dict, roles: dict, title: str, html: dict[int, str]
-           ) -> dict[str, Callable[[], str]]:
-    from .metrics.registry import published
-    from .render_map import page
-
-    model = g.model
-    by_actor: dict[str, list[Fact]] = defaultdict(list)
-    by_source: dict[str, list[tuple[Fact, object]]] = defaultdict(list)
-    by_kind: dict[str, list[Fact]] = defaultdict(list)
-    for f in g.facts:
-        for a in set(f.actors()):
-            by_actor[a].append(f)
-        by_kind[f.kind].append(f)
-        for c in (f.record.sources if f.record is not None else []):
-            by_source[c.source].append((f, c))
-    shown = [m for m in published() if any(m.name in r for r in measures.values())]
-    ranks = {m.name: _ranks(measures, m.name, m.rank) for m in shown}
-    types = sorted({a.type for a in g.actors.values()})
-    common = {"title": title, "kinds": list(model.relations),
-              "type_label": lambda t: model.actor_types[t].label if t in model.actor_types else t}
-    index_js = "window.GK_INDEX = " + script_json([
-        {"id": a.id, "name": a.label, "aliases": a.aliases, "type": a.type}
-        for a in sorted(g.actors.values(), key=lambda a: a.id)]) + ";\n"
-    files: dict[str, Callable[[], str]] = {
-        "assets/site.css": lambda: CSS, "assets/search.js": lambda: SEARCH_JS,
-        "assets/index.js": lambda: index_js}
-    actors = sorted(g.actors.values(), key=lambda a: (a.label.casefold(), a.id))
-    files["index.html"] = lambda: page(
-        "site_index.html", root="", actors=actors, types=types,
-        counts={t: sum(1 for a in actors if a.type == t) for t in types},
-        facts=len(g.facts), sources=len(g.sources), **common)
-
-    def actor_page(a) -> str:
-        facts = sorted(by_actor.get(a.id, []), key=_order)
-        groups = [(k, [f for f in facts if f.kind == k]) for k in model.relations
-                  if any(f.kind == k for f in facts)]
-        row = measures.get(a.id, {})
-        return page("site_actor.html", root="../", a=a, groups=groups, g=g,
-                    rel=_as_seen_from(g, a.id, html),
-                    measures=[(m, row.get(m.name), ranks[m.name].get(a.id), len(ranks[m.name]))
-                              for m in shown if row.get(m.name) is not None],
-                    roles=_roles(roles.get(a.id, {})), ego=_ego_svg(g, a.id, facts, measures),
-                    **common)
-
-    def source_page(sid: str, src) -> str:
-        cited = sorted(by_source.get(sid, []), key=lambda fc: _order(fc[0]))
-        return page("site_source.html", root="../", s=src, sid=sid, cited=cited, g=g, **common)
-
-    def kind_page(kind: str, spec) -> str:
-        facts = sorted(by_kind.get(kind, []), key=_order)
-        return page("site_kind.html", root="../", spec=spec, facts=facts, g=g,
-                    rel=lambda f: html[id(f)], **common)
-
-    for a in actors:
-        files[f"actors/{a.id}.html"] = lambda a=a: actor_page(a)
-    for sid, src in sorted(g.sources.items()):
-        files[f"sources/{sid}.html"] = lambda sid=sid, src=src: source_page(sid, src)
-    for kind, spec in model.relations.items():
-        files[f"kinds/{kind}.html"] = lambda kind=kind, spec=spec: kind_page(kind, spec)
-    return files
 
 
 def _order(f: Fact) -> tuple:
@@ -204,99 +249,96 @@ def _roles(row: dict) -> list[tuple[str, int, float | None]]:
 
 
 def relation_blocks(g: Graph) -> dict[int, str]:
-    """Each relation's block (``_relation.html``), rendered once for every page that lists it
-    (at 10,000 actors, rendering it once per page took most of the site's time); keyed by the
-    ``id()`` of its fact in ``g``."""
-    from .render_map import _templates
-
-    from markupsafe import Markup
-
+    """Each relation's block (:meth:`graphkit.relation_html.RelationHtml.block`), rendered once
+    for every page that lists it (at 10,000 actors, rendering it once per page took most of the
+    site's time); keyed by the ``id()`` of its fact in ``g``; HTML as plain text, joined by
+    the pages before they are marked safe."""
     from .forks import fork_map
+    from .relation_html import RelationHtml
 
-    block = _templates().get_template("_relation.html").module.relation
-    texts = fork_map(lambda f: str(block(_relation_view(g, f), "../")), g.facts,
-                     least=PAGES_PER_PROCESS)
-    return {id(f): Markup(t) for f, t in zip(g.facts, texts)}
+    block = RelationHtml(g).block
+    texts = fork_map(lambda f: str(block(f)), g.facts, least=PAGES_PER_PROCESS)
+    return {id(f): t for f, t in zip(g.facts, texts)}
 
 
-def _as_seen_from(g: Graph, actor: str, html: dict[int, str]):
+def _as_seen_from(relations, actor: str, html: dict[int, str]):
     """The blocks as ``actor``'s page shows them: its own name in bold, not a link to itself."""
-    from markupsafe import Markup
+    from markupsafe import escape
 
-    link = Markup('<a href="../actors/{}.html">{}</a>').format(actor, g.label(actor))
-    bold = Markup("<b>{}</b>").format(g.label(actor))
+    link, bold = relations.link(actor), f"<b>{escape(relations.g.label(actor))}</b>"
     return lambda f: html[id(f)].replace(link, bold)
 
 
-def _relation_view(g: Graph, f: Fact) -> dict:
-    """What a page shows of a relation: its parts with links, its dates, its sources."""
-    model = g.model
-    kind = model.relations[f.kind]
-    roles = [(role, [(a, g.label(a)) for a in f.participants.get(role, ())])
-             for role in kind.roles if f.participants.get(role)]
-    if f.start and f.end:
-        when = f"{f.start} to {f.end}"
-    elif f.start:
-        when = str(f.start) if kind.point_in_time else f"since {f.start}"
-    else:
-        when = f"until {f.end}" if f.end else "undated"
-    rec = f.record
-    qualifiers = [(n, model.label(iri)) for n, iri in sorted(f.concepts.items())] + \
-        sorted(f.literals.items())
-    return {"key": f.key, "kind": kind.label, "roles": roles, "when": when,
-            "track": f.track, "sign": f.sign, "confidence": f.confidence or "",
-            "qualifiers": qualifiers, "issues": [g.issues.get(i, i) for i in f.issues],
-            "note": rec.note if rec is not None else "",
-            "description": rec.description if rec is not None else "",
-            "where": f.where(),
-            "sources": [(c, g.sources.get(c.source)) for c in (rec.sources if rec else [])]}
+class _EgoMaps:
+    """Each actor's small map: the actor and its neighbours on a circle (the most central
+    first, at most ``limit``), each linked to its page; edges coloured by relation kind. What
+    every map of a neighbour repeats (its link, name and colour) is made once."""
 
+    SIZE, R, CX, CY = 560, 160, 280, 250
 
-def _ego_svg(g: Graph, actor: str, facts: list[Fact], measures: dict, limit: int = 24) -> str:
-    """The actor and its neighbours on a circle (the most central first, at most ``limit``),
-    each linked to its page; edges coloured by relation kind."""
-    from xml.sax.saxutils import escape, quoteattr
+    def __init__(self, g: Graph, measures: dict, limit: int = 24) -> None:
+        self.g, self.measures, self.limit = g, measures, limit
+        self._nodes: dict[str, tuple[str, str, str]] = {}
+        self._circles: dict[int, list[tuple[float, float]]] = {}
 
-    kinds: dict[str, set[str]] = defaultdict(set)
-    for f in facts:
-        for a, b, _ in g.edges(f):
-            if actor in (a, b) and a != b:
-                kinds[b if a == actor else a].add(f.kind)
-    near = sorted(kinds, key=lambda x: (-(measures.get(x, {}).get("betweenness") or 0),
-                                        g.label(x)))
-    more = len(near) - limit
-    near = near[:limit]
-    size, r, cx, cy = 560, 160, 280, 250
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
-             f'viewBox="0 0 {size} {size}" role="img" aria-label="{escape(g.label(actor))} and '
-             f'its neighbours">']
-    points = {}
-    for i, x in enumerate(near):
-        angle = 2 * math.pi * i / max(1, len(near)) - math.pi / 2
-        points[x] = (cx + r * math.cos(angle), cy + r * math.sin(angle))
-    for x, (px, py) in points.items():
-        color = g.model.relations[sorted(kinds[x])[0]].style.color
-        parts.append(f'<line x1="{cx}" y1="{cy}" x2="{px:.1f}" y2="{py:.1f}" stroke="{color}" '
-                     'stroke-width="1.4" opacity="0.8"/>')
-    for x, (px, py) in points.items():
-        info = g.actors.get(x)
-        color = g.model.style(info.type).color if info else "#999"
-        anchor = "start" if px >= cx else "end"
-        dx = 8 if px >= cx else -8
-        parts.append(f'<a href={quoteattr(x + ".html")}><circle cx="{px:.1f}" cy="{py:.1f}" '
-                     f'r="6" fill="{color}" stroke="#555" stroke-width="0.6"><title>'
-                     f'{escape(g.label(x))}</title></circle><text x="{px + dx:.1f}" '
-                     f'y="{py + 3:.1f}" text-anchor="{anchor}">{escape(_short(g.label(x)))}'
-                     '</text></a>')
-    info = g.actors[actor]
-    parts.append(f'<circle cx="{cx}" cy="{cy}" r="11" fill="{g.model.style(info.type).color}" '
-                 f'stroke="#222" stroke-width="1.2"/><text x="{cx}" y="{cy + 26}" '
-                 f'text-anchor="middle" font-weight="bold">{escape(_short(info.label, 40))}</text>')
-    if more > 0:
-        parts.append(f'<text x="{cx}" y="{size - 6}" text-anchor="middle" fill="#777">and '
-                     f'{more} more (listed below)</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    def svg(self, actor: str, facts: list[Fact]) -> str:
+        from xml.sax.saxutils import escape
+
+        g, cx, cy, size = self.g, self.CX, self.CY, self.SIZE
+        kinds: dict[str, set[str]] = defaultdict(set)
+        for f in facts:
+            for a, b, _ in g.edges(f):
+                if actor in (a, b) and a != b:
+                    kinds[b if a == actor else a].add(f.kind)
+        near = sorted(kinds, key=lambda x: (-(self.measures.get(x, {}).get("betweenness") or 0),
+                                            g.label(x)))
+        more = len(near) - self.limit
+        near = near[:self.limit]
+        parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+                 f'viewBox="0 0 {size} {size}" role="img" aria-label="{escape(g.label(actor))} '
+                 'and its neighbours">']
+        points = list(zip(near, self._circle(len(near))))
+        for x, (px, py) in points:
+            color = g.model.relations[min(kinds[x])].style.color
+            parts.append(f'<line x1="{cx}" y1="{cy}" x2="{px:.1f}" y2="{py:.1f}" '
+                         f'stroke="{color}" stroke-width="1.4" opacity="0.8"/>')
+        for x, (px, py) in points:
+            href, circle, label = self._node(x)
+            right = px >= cx
+            parts.append(f'<a href={href}><circle cx="{px:.1f}" cy="{py:.1f}" {circle}'
+                         f'</circle><text x="{px + (8 if right else -8):.1f}" y="{py + 3:.1f}" '
+                         f'text-anchor="{"start" if right else "end"}">{label}</text></a>')
+        info = g.actors[actor]
+        parts.append(f'<circle cx="{cx}" cy="{cy}" r="11" fill="{g.model.style(info.type).color}" '
+                     f'stroke="#222" stroke-width="1.2"/><text x="{cx}" y="{cy + 26}" '
+                     f'text-anchor="middle" font-weight="bold">{escape(_short(info.label, 40))}'
+                     '</text>')
+        if more > 0:
+            parts.append(f'<text x="{cx}" y="{size - 6}" text-anchor="middle" fill="#777">and '
+                         f'{more} more (listed below)</text>')
+        parts.append("</svg>")
+        return "".join(parts)
+
+    def _node(self, x: str) -> tuple[str, str, str]:
+        """A neighbour's link (quoted), the rest of its circle's tag, its short label."""
+        if x not in self._nodes:
+            from xml.sax.saxutils import escape, quoteattr
+
+            info = self.g.actors.get(x)
+            color = self.g.model.style(info.type).color if info else "#999"
+            label = self.g.label(x)
+            self._nodes[x] = (quoteattr(x + ".html"), f'r="6" fill="{color}" stroke="#555" '
+                              f'stroke-width="0.6"><title>{escape(label)}</title>',
+                              escape(_short(label)))
+        return self._nodes[x]
+
+    def _circle(self, n: int) -> list[tuple[float, float]]:
+        if n not in self._circles:
+            self._circles[n] = [
+                (self.CX + self.R * math.cos(2 * math.pi * i / max(1, n) - math.pi / 2),
+                 self.CY + self.R * math.sin(2 * math.pi * i / max(1, n) - math.pi / 2))
+                for i in range(n)]
+        return self._circles[n]
 
 
 def _short(text: str, n: int = 26) -> str:

@@ -135,8 +135,36 @@ def test_a_failed_write_leaves_the_previous_site(per_process, tmp_path, monkeypa
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(site_module.Path, "write_text", broken)
+    monkeypatch.setattr(site_module.Path, "write_bytes", broken)
     with pytest.raises(OSError):
-        site_module.write_site(g, out)
+        site_module.write_site(g, out, title="another title")  # every page changes
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]
+
+
+def test_a_page_that_did_not_change_keeps_its_file(tmp_path) -> None:
+    """Written again, the site keeps each page whose bytes are the same (same file, same
+    modification time: a sync to a host sends only what changed) and writes the others."""
+    import os
+    import shutil
+
+    from graphkit.dataset import load_dataset
+    from graphkit.facts import graph_of
+    from graphkit.site import write_site
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "tests" / "cases" / "base", data)
+    out = tmp_path / "site"
+    write_site(graph_of(load_dataset(data)[0]), out)
+    before = {p.relative_to(out): os.stat(p) for p in out.rglob("*.html")}
+    actors = data / "actors" / "base.yaml"
+    actors.write_text(actors.read_text(encoding="utf-8").replace(
+        "name: ASEAN Regional Forum", "name: The ASEAN Regional Forum"), encoding="utf-8")
+    write_site(graph_of(load_dataset(data)[0]), out)
+    after = {p.relative_to(out): os.stat(p) for p in out.rglob("*.html")}
+    assert after.keys() == before.keys()
+    kept = {p for p in after if after[p].st_ino == before[p].st_ino}
+    changed = {p for p in after if "The ASEAN Regional Forum" in (out / p).read_text("utf-8")}
+    assert changed and kept and changed.isdisjoint(kept)
+    assert kept | changed == set(after)  # a page kept is unchanged, a page changed was written
+    assert all(after[p].st_mtime_ns == before[p].st_mtime_ns for p in kept)
