@@ -105,23 +105,44 @@ def write_jsonld(triples, out: BinaryIO) -> None:
     """Compacted, flattened JSON-LD with the context inlined (works offline): one line per
     subject, in the order of ``triples`` (N-Triples order), so diffs stay readable."""
     dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    compact, known = _compact, _COMPACT.get  # written inline: this runs once per triple
     out.write(('{"@context": ' + json.dumps(context(), ensure_ascii=False, indent=1)
                + ',\n "@graph": [').encode("utf-8"))
+    nodes: list[str] = []  # written 10,000 at a time, each on its line
+    written = False
+
+    def flush() -> None:
+        nonlocal written
+        if nodes:
+            out.write((("\n  " if not written else ",\n  ") + ",\n  ".join(nodes))
+                      .encode("utf-8"))
+            written = True
+            nodes.clear()
+
     node: dict = {}
     subject = None
-    first = True
     for s, p, o in triples:
         if s != subject:
             if node:
-                out.write((("\n  " if first else ",\n  ") + dumps(node)).encode("utf-8"))
-                first = False
-            subject, node = s, {"@id": _compact(s)}
+                nodes.append(dumps(node))
+                if len(nodes) >= 10_000:
+                    flush()
+            subject, node = s, {"@id": known(s) or compact(s)}
         if p == RDF_TYPE:
-            node.setdefault("@type", []).append(_compact(o))
+            node.setdefault("@type", []).append(known(o) or compact(o))
+            continue
+        if isinstance(o, str):
+            value = {"@id": known(o) or compact(o)}
+        elif o.lang:
+            value = {"@value": o.value, "@language": o.lang}
+        elif o.datatype is None:
+            value = o.value
         else:
-            node.setdefault(_compact(p), []).append(_value(o))
+            value = {"@value": o.value, "@type": known(o.datatype) or compact(o.datatype)}
+        node.setdefault(known(p) or compact(p), []).append(value)
     if node:
-        out.write((("\n  " if first else ",\n  ") + dumps(node)).encode("utf-8"))
+        nodes.append(dumps(node))
+    flush()
     out.write(b"\n ]\n}\n")
 
 
@@ -129,16 +150,6 @@ def jsonld(triples) -> bytes:
     out = io.BytesIO()
     write_jsonld(triples, out)
     return out.getvalue()
-
-
-def _value(term) -> dict | str:
-    if isinstance(term, str):
-        return {"@id": _compact(term)}
-    if term.lang:
-        return {"@value": term.value, "@language": term.lang}
-    if term.datatype is None:
-        return term.value
-    return {"@value": term.value, "@type": _compact(term.datatype)}
 
 
 class Staging:

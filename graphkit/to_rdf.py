@@ -228,11 +228,24 @@ def merge_canonical(a: tuple[list[str], list[Triple]], b: tuple[list[str], list[
     >>> merge_canonical(canonical([("a", "p", "c")]), canonical([("a", "p", "b"), ("a", "p", "c")]))[0]
     ['<a> <p> <b> .', '<a> <p> <c> .']
     """
-    lines = a[0] + b[0]
-    triples = a[1] + b[1]
-    order = sorted(range(len(lines)), key=lines.__getitem__)  # two runs: merged in one pass
-    keep = [i for k, i in enumerate(order) if k == 0 or lines[order[k - 1]] != lines[i]]
-    return [lines[i] for i in keep], [triples[i] for i in keep]
+    from bisect import bisect_left
+
+    (la, ta), (lb, tb) = a, b
+    lines: list[str] = []
+    triples: list[Triple] = []
+    start = 0
+    for line, triple in zip(lb, tb):  # each line of the shorter run put in its place: one
+        at = bisect_left(la, line, start)  # binary search each, the rest copied in slices
+        lines += la[start:at]
+        triples += ta[start:at]
+        start = at
+        if at < len(la) and la[at] == line:
+            continue  # in both: kept once
+        lines.append(line)
+        triples.append(triple)
+    lines += la[start:]
+    triples += ta[start:]
+    return lines, triples
 
 
 def to_rdflib(lines: list[str]):
