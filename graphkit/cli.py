@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from . import __version__, cli_network, cli_sparql
-from .cli_options import DATA, MAX_PER_FILE, data_option, fail, finish, no_actor
+from .cli_options import (DATA, MAX_PER_FILE, data_option, fail, finish, keep_until_exit,
+                          no_actor)
 
 def _size(path: Path) -> str:
     if path.is_dir():
@@ -135,6 +136,7 @@ def build(data: Path, out: Path, shacl: bool | None, metrics: bool, site: bool |
         click.secho(f"graphkit build: {exc}; the files in {out} are unchanged.", fg="red",
                     err=True)
         sys.exit(1)
+    keep_until_exit(result)
     warned = finish(result)
     s = result.summary()
     model = result.dataset.model
@@ -310,7 +312,10 @@ def run() -> None:
     import gc
     import os
 
+    from . import cli_options
+
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
+    cli_options.KEEP_UNTIL_EXIT = True
     try:
         main()
         code = 0

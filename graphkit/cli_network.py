@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .cli_options import data_option, fail, no_actor
+from .cli_options import data_option, fail, keep_until_exit, no_actor
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
                       default="table", show_default=True)
@@ -797,6 +797,7 @@ def site(data, out, timings) -> None:
     started, stage = time.perf_counter(), Stages()
     with stage("read and check the records"):
         g = graph_of(checked(data).dataset)
+    keep_until_exit(g)
     measured = measure_later(g)  # while this process makes what needs no measure
     with stage("brokerage roles, and each relation's block"):
         roles, blocks = brokerage_roles(g), relation_blocks(g)
