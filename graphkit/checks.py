@@ -30,7 +30,7 @@ def check_dataset(ds: Dataset) -> list[Problem]:
         _check_citations(ds, actor.sources, actor.path, problems, cited)
     seen_keys: dict[str, tuple[str, int]] = {}
     involved: set[str] = set()
-    matchers: dict[str, NameMatcher] = {}
+    naming: list[tuple[list[Citation], dict[str, list[str]], str]] = []
     for rel in ds.relations:
         unresolved = False
         kind = ds.model.relations[rel.kind]
@@ -75,7 +75,7 @@ def check_dataset(ds: Dataset) -> list[Problem]:
                                     f"end {rel.end} is before start {rel.start}",
                                     "swap them or correct one"))
         _check_citations(ds, rel.sources, rel.path, problems, cited)
-        _check_naming(ds, rel.sources, ids, rel.path, matchers, problems)
+        naming.append((rel.sources, ids, rel.path))
         qualifiers = [ds.model.notation(iri) for name, iri in sorted(rel.concepts.items())
                       if iri != _default(ds, rel.kind, name)]
         key = relation_key(rel.kind, [ids[r] for r in kind.roles], qualifiers,
@@ -92,6 +92,7 @@ def check_dataset(ds: Dataset) -> list[Problem]:
         else:
             seen_keys[key] = (rel.path, rel.line)
         ds.facts.append(make_fact(ds.model, rel, ids, issue_ids, key))
+    problems += _naming_warnings(ds, naming)
     _check_part_of_cycles(ds, problems)
     for sid, src in ds.sources.items():
         if sid not in cited:
@@ -183,6 +184,28 @@ def _check_actor_references(ds: Dataset, names: Names, problems: list[Problem]) 
             actor.fields[name] = found
             if name == "country":
                 ds.countries[actor.id] = found
+
+
+#: relations below which one process checks the names in the quotes
+NAMING_PER_PROCESS = 20_000
+
+
+def _naming_warnings(ds: Dataset, jobs: list[tuple[list[Citation], dict[str, list[str]], str]]
+                     ) -> list[Problem]:
+    """:func:`_check_naming` of each relation's citations, its participants and its file, in
+    forked processes for large data (warnings only, whose order the report sets)."""
+    from .forks import fork_map, workers
+
+    def check(part: list) -> list[Problem]:
+        found: list[Problem] = []
+        matchers: dict[str, NameMatcher] = {}
+        for citations, ids, path in part:
+            _check_naming(ds, citations, ids, path, matchers, found)
+        return found
+
+    n = workers(len(jobs), least=NAMING_PER_PROCESS)
+    return [p for found in fork_map(check, [jobs[k::n] for k in range(n)], processes=n)
+            for p in found]
 
 
 def _check_naming(ds: Dataset, citations: list[Citation], ids: dict[str, list[str]], path: str,

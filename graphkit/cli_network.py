@@ -789,7 +789,7 @@ def site(data, out, timings) -> None:
     """
     import time
 
-    from .build import brokerage_roles, measure_later
+    from .build import MEASURE_IN_CHILD_FROM, brokerage_roles, measure_later
     from .facts import graph_of
     from .site import actor_pages, reference_pages, relation_blocks, stage_site
     from .timings import Stages
@@ -798,11 +798,15 @@ def site(data, out, timings) -> None:
     with stage("read and check the records"):
         g = graph_of(checked(data).dataset)
     keep_until_exit(g)
-    measured = measure_later(g)  # while this process makes what needs no measure
+    # the measures in another process; meanwhile this one makes, alone (a fork would only
+    # take a core from the measures), what needs no measure
+    measured = measure_later(g)
+    alone = 1 if len(g.actors) >= MEASURE_IN_CHILD_FROM else None
     with stage("brokerage roles, and each relation's block"):
-        roles, blocks = brokerage_roles(g), relation_blocks(g)
+        roles, blocks = brokerage_roles(g), relation_blocks(g, alone)
+    keep_until_exit(blocks)
     with stage("the pages of sources and kinds, and the index"):
-        staged = stage_site(out, reference_pages(g, "graphkit", blocks))
+        staged = stage_site(out, reference_pages(g, "graphkit", blocks), processes=alone)
     try:
         with stage("measure the actors (the rest of it)"):
             rows = {r["id"]: r for r in measured()[0]}

@@ -124,14 +124,22 @@ def load_dataset(root: Path, shown_as: str | None = None,
     reads = [cache.get(key) for _, _, _, key, _ in texts]
     missed = [i for i, read in enumerate(reads) if read is None]
 
-    def parse(i: int) -> tuple:  # in a forked process where there are several files
+    here = os.getpid()
+
+    def parse(i: int) -> tuple | None:  # in a forked process where there are several files
         kind, suffix, shown_path, key, text = texts[i]
         read = (shown_path, *_read_file(kind, text, shown_path, model, suffix))
-        cache.put(key, read)
+        if cache.put(key, read) and os.getpid() != here:
+            return None  # sent back through the entry just written, not pickled again
         return read
 
     large = sum(len(texts[i][4]) for i in missed) >= PARALLEL_PARSE_FROM
     for i, read in zip(missed, fork_map(parse, missed, None if large else 1)):
+        if read is None:  # written to the cache by another process
+            read = cache.get(texts[i][3])
+            if read is None:  # removed meanwhile (another build pruning the cache)
+                kind, suffix, shown_path, _, text = texts[i]
+                read = (shown_path, *_read_file(kind, text, shown_path, model, suffix))
         reads[i] = read
         ds.parsed.append(texts[i][2])
     for (kind, _, shown_path, _, _), (was, items, found, unreadable) in zip(texts, reads):

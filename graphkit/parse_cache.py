@@ -19,8 +19,8 @@ last.
 >>> key = cache.key("- id: x\\n", "actors.yaml", "model")
 >>> cache.get(key) is None
 True
->>> cache.put(key, ["record"]); cache.get(key)
-['record']
+>>> cache.put(key, ["record"]), cache.get(key)
+(True, ['record'])
 """
 
 from __future__ import annotations
@@ -85,17 +85,19 @@ class ParseCache:
         self.hits += 1
         return value
 
-    def put(self, key: str, value) -> None:
-        """Store ``value`` under ``key`` (a failure to write only loses the cache entry)."""
+    def put(self, key: str, value) -> bool:
+        """Store ``value`` under ``key``; whether it was stored (a failure to write only loses
+        the cache entry)."""
         if self.folder is None:
-            return
+            return False
         try:
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.folder / f"{key}.pickle")
         except OSError:
-            return
+            return False
+        return True
 
     def prune(self) -> None:
         """Remove the least recently used entries beyond ``KEEP``."""

@@ -197,12 +197,13 @@ def _by_label(g: Graph) -> list:
     return sorted(g.actors.values(), key=lambda a: (a.label.casefold(), a.id))
 
 
-def stage_site(out: Path, pages: dict[str, Callable[[], str]], staged=None):
+def stage_site(out: Path, pages: dict[str, Callable[[], str]], staged=None,
+               processes: int | None = None):
     """Render ``pages`` into a folder beside ``out``: an :class:`graphkit.exports.StagedFolder`
     to ``commit()`` (it replaces ``out`` whole) or ``discard()``; given ``staged`` (what an
     earlier call returned), the pages are added to it. The pages are dealt to forked
-    processes, one per core, each writing its own files; a page whose bytes ``out`` already
-    holds keeps its file (:meth:`graphkit.exports.StagedFolder.put`)."""
+    processes, one per core (or ``processes``), each writing its own files; a page whose bytes
+    ``out`` already holds keeps its file (:meth:`graphkit.exports.StagedFolder.put`)."""
     from .exports import StagedFolder
     from .forks import fork_map
 
@@ -214,7 +215,7 @@ def stage_site(out: Path, pages: dict[str, Callable[[], str]], staged=None):
         def write(rel: str) -> None:
             staged.put(rel, pages[rel]().encode("utf-8"))
 
-        fork_map(write, sorted(pages), least=PAGES_PER_PROCESS)
+        fork_map(write, sorted(pages), processes, least=PAGES_PER_PROCESS)
         staged.files = sorted({*staged.files, *pages})
     except BaseException:
         staged.discard()
@@ -248,16 +249,16 @@ def _roles(row: dict) -> list[tuple[str, int, float | None]]:
     return [(r, row[r], row.get(f"{r}_ratio")) for r in ROLES if row.get(r)]
 
 
-def relation_blocks(g: Graph) -> dict[int, str]:
+def relation_blocks(g: Graph, processes: int | None = None) -> dict[int, str]:
     """Each relation's block (:meth:`graphkit.relation_html.RelationHtml.block`), rendered once
     for every page that lists it (at 10,000 actors, rendering it once per page took most of the
     site's time); keyed by the ``id()`` of its fact in ``g``; HTML as plain text, joined by
-    the pages before they are marked safe."""
+    the pages before they are marked safe. ``processes``: as :func:`stage_site`."""
     from .forks import fork_map
     from .relation_html import RelationHtml
 
     block = RelationHtml(g).block
-    texts = fork_map(lambda f: str(block(f)), g.facts, least=PAGES_PER_PROCESS)
+    texts = fork_map(lambda f: str(block(f)), g.facts, processes, least=PAGES_PER_PROCESS)
     return {id(f): t for f, t in zip(g.facts, texts)}
 
 

@@ -118,6 +118,35 @@ def test_quotes_must_name_a_participant_or_say_why_not(tmp_path) -> None:
            "address (write the title as the document shows it) [warning]" in lines
 
 
+def test_quotes_checked_in_several_processes_give_the_same_warnings(tmp_path, monkeypatch
+                                                                    ) -> None:
+    """Large data has the names in its quotes checked by several processes: the report is the
+    one a single process gives."""
+    import graphkit.checks as checks
+    from graphkit.dataset import load_dataset
+
+    data = compose_case(tmp_path, None)
+    (data / "relations" / "quotes.yaml").write_text("".join(f"""\
+- type: membership
+  member: {member}
+  organisation: arf
+  start: "{2000 + k}"
+  sources:
+    - source: public-page
+      quote: "The grouping admitted participant number {k} that year."
+""" for k, member in enumerate(["dprk", "rok", "malaysia", "dprk", "rok"])), encoding="utf-8")
+
+    def warnings() -> list[str]:
+        return [str(p) for p in load_dataset(data)[1].warnings]
+
+    monkeypatch.setenv("GRAPHKIT_CACHE", "off")
+    one = warnings()
+    monkeypatch.setattr(checks, "NAMING_PER_PROCESS", 1)
+    monkeypatch.setattr("os.cpu_count", lambda: 3)
+    assert warnings() == one
+    assert sum("names none of the participants" in w for w in one) == 5
+
+
 def test_the_shipped_data_has_no_warning() -> None:
     result = run("validate", "--all")
     assert result.returncode == 0, result.stderr
