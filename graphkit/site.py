@@ -124,7 +124,7 @@ def reference_pages(g: Graph, title: str, blocks: dict[int, str]
     def source_page(sid: str, src) -> str:
         cited = sorted(by_source.get(sid, []), key=lambda fc: _order(fc[0]))
         return page("site_source.html", root="../", s=src, sid=sid, count=len(cited),
-                    cited=Markup("").join(relations.citing(f, c) for f, c in cited), **common)
+                    cited=Markup("".join(relations.citing(f, c) for f, c in cited)), **common)
 
     def kind_page(kind: str, spec) -> str:
         facts = sorted(by_kind.get(kind, []), key=_order)
@@ -187,9 +187,15 @@ def actor_pages(g: Graph, measures: dict[str, dict] | None, roles: dict[str, dic
 
 
 def _common(g: Graph, title: str) -> dict:
-    """What every page's frame shows."""
+    """What every page's frame shows; ``header``: its links, for a page at the site's root
+    ("") and for one a folder down ("../"), made once."""
+    from markupsafe import Markup, escape
+
     model = g.model
-    return {"title": title, "kinds": list(model.relations),
+    header = {root: Markup(f'<a href="{root}index.html">{escape(title)}: actors</a>' + "".join(
+        f'<a href="{root}kinds/{escape(k)}.html">{escape(k)}</a>' for k in model.relations))
+        for root in ("", "../")}
+    return {"title": title, "header": header,
             "type_label": lambda t: model.actor_types[t].label if t in model.actor_types else t}
 
 
