@@ -118,7 +118,8 @@ def _templates():
 #: Fruchterman-Reingold, in C) and the browser only polishes them: vis-network's physics costs
 #: about 25 ms an iteration at 2,000 nodes, so 500 iterations from a random start take 15 s.
 SEEDED_LAYOUT_FROM = 400
-ITERATION_BUDGET = 100_000  # node-iterations of physics in the browser, at least 100 iterations
+ITERATION_BUDGET = 100_000  # node-iterations of physics in the browser
+MIN_ITERATIONS = 50  # at least this many: the start is already laid out, the browser polishes
 
 
 def _seed_positions(nodes: list[dict], edges: list[dict], options: dict) -> None:
@@ -149,7 +150,7 @@ def _seed_positions(nodes: list[dict], edges: list[dict], options: dict) -> None
         n["x"], n["y"] = round(x * scale, 1), round(y * scale, 1)
     options["layout"]["improvedLayout"] = False
     options["physics"]["stabilization"]["iterations"] = max(
-        100, min(options["physics"]["stabilization"]["iterations"],
+        MIN_ITERATIONS, min(options["physics"]["stabilization"]["iterations"],
                  ITERATION_BUDGET // len(nodes)))
 
 

@@ -345,7 +345,7 @@ def test_large_map_starts_from_computed_positions_and_settles(browser, tmp_path)
     import subprocess
     import sys
 
-    from graphkit.render_map import ITERATION_BUDGET, SEEDED_LAYOUT_FROM
+    from graphkit.render_map import ITERATION_BUDGET, MIN_ITERATIONS, SEEDED_LAYOUT_FROM
 
     data = tmp_path / "data"
     subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--actors", "450",
@@ -362,7 +362,7 @@ def test_large_map_starts_from_computed_positions_and_settles(browser, tmp_path)
         n = len(p.js("graphkitMap.nodes.getIds()"))
         assert starts == n > SEEDED_LAYOUT_FROM
         assert p.js("graphkitMap.network.physics.options.stabilization.iterations") == \
-            max(100, min(500, ITERATION_BUDGET // n))
+            max(MIN_ITERATIONS, min(500, ITERATION_BUDGET // n))
         assert p.js("graphkitMap.network.layoutEngine.options.improvedLayout") is False
     finally:
         p.close()
