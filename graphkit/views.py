@@ -73,42 +73,47 @@ def _weighted(g: Graph, spec, facts: list[Fact], flt: Filter, graph=None) -> nx.
     """One edge per pair of actors (per direction on a directed view; ties both ways)."""
     graph = graph if graph is not None else (nx.DiGraph() if spec.directed else nx.Graph())
     directed = graph.is_directed()
+    # gathered in plain lists first and given to networkx once, in the order first seen (its
+    # add_edge and has_edge per relation took most of a view's time at 10,000 actors)
+    pairs: dict[tuple[str, str], list] = {}
     for f in facts:
         track = flt.track_of(f, g)
         roles = {g.model.notation(iri) for iri in f.concepts.values()}
+        adversarial, cooperative = f.sign == "adversarial", f.sign == "cooperative"
         for a, b, edge in g.edges(f):
-            pairs = ((a, b), (b, a)) if directed and not edge.directed else ((a, b),)
-            for u, w in pairs:
-                if not graph.has_edge(u, w):
-                    graph.add_edge(u, w, weight=0, kinds=set(), tracks=set(), roles=set(),
-                                   periods=[], signs=Counter())
-                d = graph[u][w]
-                d["weight"] += 1
-                d["kinds"].add(f.kind)
-                d["signs"][f.sign] += 1
+            for u, w in ((a, b), (b, a)) if directed and not edge.directed else ((a, b),):
+                e = pairs.get((u, w))
+                if e is None and not directed:
+                    e = pairs.get((w, u))
+                if e is None:  # weight, kinds, tracks, roles, periods, signs against and for
+                    e = pairs[(u, w)] = [0, set(), set(), set(), [], 0, 0]
+                e[0] += 1
+                e[1].add(f.kind)
                 if track:
-                    d["tracks"].add(track)
-                d["roles"].update(roles)
-                d["periods"].append((f.start, f.end))
-    for _, _, d in graph.edges(data=True):
-        _finish_edge(d)
+                    e[2].add(track)
+                e[3].update(roles)
+                e[4].append((f.start, f.end))
+                e[5] += adversarial
+                e[6] += cooperative
+    graph.add_edges_from((u, w, _edge_attributes(*e)) for (u, w), e in pairs.items())
     return graph
 
 
-def _finish_edge(d: dict) -> None:
-    """Sets to sorted comma-separated text; the periods to ISO pairs and their span."""
-    for k in ("kinds", "tracks", "roles"):
-        d[k] = ",".join(sorted(d[k]))
-    periods = d.pop("periods")
-    d["periods"] = sorted({(s.earliest.isoformat() if s else "", e.latest.isoformat() if e else "")
-                           for s, e in periods})
+def _edge_attributes(weight: int, kinds: set, tracks: set, roles: set, periods: list,
+                     adversarial: int, cooperative: int) -> dict:
+    """An edge's attributes: sets as sorted comma-separated text; the periods as ISO pairs and
+    their span; ``sign`` -1 where adversarial relations are at least as many as cooperative
+    ones (and there is one), else +1."""
+    d = {"weight": weight, "kinds": ",".join(sorted(kinds)), "tracks": ",".join(sorted(tracks)),
+         "roles": ",".join(sorted(roles)),
+         "periods": sorted({(s.earliest.isoformat() if s else "", e.latest.isoformat() if e else "")
+                            for s, e in periods})}
     if all(s for s, _ in periods):
         d["start"] = min(s.earliest for s, _ in periods).isoformat()
     if all(e for _, e in periods):
         d["end"] = max(e.latest for _, e in periods).isoformat()
-    signs = d.pop("signs")
-    d["sign"] = -1 if signs["adversarial"] >= signs["cooperative"] and signs["adversarial"] \
-        else 1
+    d["sign"] = -1 if adversarial >= cooperative and adversarial else 1
+    return d
 
 
 def _signed(g: Graph, spec, facts: list[Fact], flt: Filter) -> nx.Graph:
