@@ -122,25 +122,25 @@ def load_dataset(root: Path, shown_as: str | None = None,
         texts.append((kind, path.suffix, shown_path,
                       cache.key(text, kind + path.suffix, model.fingerprint), text))
     reads = [cache.get(key) for _, _, _, key, _ in texts]
-    missed = [i for i, read in enumerate(reads) if read is None]
+    missed = [i for i, cached in enumerate(reads) if cached is None]
 
     here = os.getpid()
 
+    def read(i: int) -> tuple:
+        kind, suffix, shown_path, _, text = texts[i]
+        return (shown_path, *_read_file(kind, text, shown_path, model, suffix))
+
     def parse(i: int) -> tuple | None:  # in a forked process where there are several files
-        kind, suffix, shown_path, key, text = texts[i]
-        read = (shown_path, *_read_file(kind, text, shown_path, model, suffix))
-        if cache.put(key, read) and os.getpid() != here:
+        found = read(i)
+        if cache.put(texts[i][3], found) and os.getpid() != here:
             return None  # sent back through the entry just written, not pickled again
-        return read
+        return found
 
     large = sum(len(texts[i][4]) for i in missed) >= PARALLEL_PARSE_FROM
-    for i, read in zip(missed, fork_map(parse, missed, None if large else 1)):
-        if read is None:  # written to the cache by another process
-            read = cache.get(texts[i][3])
-            if read is None:  # removed meanwhile (another build pruning the cache)
-                kind, suffix, shown_path, _, text = texts[i]
-                read = (shown_path, *_read_file(kind, text, shown_path, model, suffix))
-        reads[i] = read
+    for i, found in zip(missed, fork_map(parse, missed, None if large else 1)):
+        if found is None:  # written to the cache by another process (or, where another build
+            found = cache.get(texts[i][3]) or read(i)  # pruned it meanwhile, read again)
+        reads[i] = found
         ds.parsed.append(texts[i][2])
     for (kind, _, shown_path, _, _), (was, items, found, unreadable) in zip(texts, reads):
         if was != shown_path:  # the same text read before under another name (a copy, a

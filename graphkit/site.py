@@ -180,8 +180,8 @@ def actor_pages(g: Graph, measures: dict[str, dict] | None, roles: dict[str, dic
         groups = [(model.relations[k].label, len(of), Markup("".join(map(shown_as, of))))
                   for k in model.relations if (of := [f for f in facts if f.kind == k])]
         return page("site_actor.html", root="../", a=a, groups=groups, g=g,
-                    measures=standing(a.id), roles=_roles(roles.get(a.id, {})), ego=ego.svg(a.id, facts),
-                    **common)
+                    measures=standing(a.id), roles=_roles(roles.get(a.id, {})),
+                    ego=ego.svg(a.id, facts), **common)
 
     return {f"actors/{a.id}.html": (lambda a=a: actor_page(a)) for a in _by_label(g)}
 
@@ -270,9 +270,9 @@ def relation_blocks(g: Graph, processes: int | None = None) -> dict[int, str]:
 
 def _as_seen_from(relations, actor: str, html: dict[int, str]):
     """The blocks as ``actor``'s page shows them: its own name in bold, not a link to itself."""
-    from markupsafe import escape
+    from .relation_html import text
 
-    link, bold = relations.link(actor), f"<b>{escape(relations.g.label(actor))}</b>"
+    link, bold = relations.link(actor), f"<b>{text(relations.g.label(actor))}</b>"
     return lambda f: html[id(f)].replace(link, bold)
 
 
