@@ -128,3 +128,13 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def stage_times(stderr: str) -> list[tuple[str, float]]:
+    """The stages a command's ``--timings`` printed (name, seconds), checked to add up to the
+    "in all" line that ends them."""
+    stages = [line.split(" s  ", 1) for line in stderr.splitlines() if " s  " in line]
+    times = [(name, float(seconds)) for seconds, name in stages]
+    assert times and times[-1][0] == "in all" and all(s >= 0 for _, s in times)
+    assert abs(sum(s for _, s in times[:-1]) - times[-1][1]) < 0.05
+    return times[:-1]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run
+from conftest import REPO, run, stage_times
 from test_map import Page  # noqa: F401 (the map's page helper: blocks and records requests)
 
 
@@ -168,3 +168,14 @@ def test_a_page_that_did_not_change_keeps_its_file(tmp_path) -> None:
     assert changed and kept and changed.isdisjoint(kept)
     assert kept | changed == set(after)  # a page kept is unchanged, a page changed was written
     assert all(after[p].st_mtime_ns == before[p].st_mtime_ns for p in kept)
+
+
+def test_site_timings_say_where_the_time_went(tmp_path) -> None:
+    """`graphkit site --timings` prints each stage on stderr, and they add up to the whole."""
+    result = run("site", "--data", str(REPO / "tests" / "cases" / "base"), "-o",
+                 str(tmp_path / "site"), "--timings")
+    assert result.returncode == 0, result.stderr
+    names = [name for name, _ in stage_times(result.stderr)]
+    assert names[0] == "read and check the records"
+    assert {"measure the actors", "the pages of actors", "replace the folder"} <= set(names)
+    assert (tmp_path / "site" / "index.html").is_file()
