@@ -236,3 +236,25 @@ def test_closeness_from_pivots_is_close_to_exact(directed) -> None:
         [exact[v] for v in (5_000, 5_001, 5_002)], abs=1e-12)
     everyone = fast.closeness(G, k=G.number_of_nodes() - 1)
     assert all(everyone[v] == pytest.approx(exact[v], rel=0.01) for v in G)
+
+
+def test_large_graph_communities_are_the_planted_ones_and_reproducible() -> None:
+    """From 1,000 actors the communities come from igraph's Leiden (Traag et al. 2019): on a
+    planted partition of 12 groups of 100 nodes (dense inside, sparse between) every group is
+    found whole,
+    numbered 1 (the largest) onwards, the modularity is networkx's of that partition, and a
+    second run gives the same numbers."""
+    from graphkit.metrics.centrality import FAST_FROM
+    from graphkit.metrics.communities import communities
+
+    G = nx.planted_partition_graph(12, 100, 0.2, 0.002, seed=7)
+    assert G.number_of_nodes() >= FAST_FROM
+    labels, q = communities(G, seed=1)
+    planted = [set(range(g * 100, g * 100 + 100)) for g in range(12)]
+    found = {}
+    for v, c in labels.items():
+        found.setdefault(c, set()).add(v)
+    assert sorted(found) == list(range(1, 13))
+    assert sorted(map(sorted, found.values())) == sorted(map(sorted, planted))
+    assert q == pytest.approx(nx.community.modularity(G, planted))
+    assert communities(G, seed=1) == (labels, q)

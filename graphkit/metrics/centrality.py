@@ -46,7 +46,7 @@ __all__ = ["centralities", "pivot_error_bound", "betweenness_pivots", "betweenne
 
 EXACT_LIMIT = 5_000  # nodes: exact betweenness of one graph up to this size (5k: 2.5 s, 10k: 11 s)
 EXACT_SERIES_LIMIT = 3_000  # nodes: the same for a series of graphs (a measure year by year)
-FAST_FROM = 1_000  # nodes: from this size on, igraph's Louvain (see graphkit.metrics.communities)
+FAST_FROM = 1_000  # nodes: from this size on, igraph's Leiden (see graphkit.metrics.communities)
 PIVOTS = 500
 
 

@@ -1,9 +1,12 @@
-"""Communities by Louvain modularity maximisation (seeded, so reproducible).
+"""Communities by modularity maximisation (seeded, so reproducible): Louvain below
+``FAST_FROM`` nodes, Leiden, its refinement, from there on.
 
 References
 ----------
 .. [1] Blondel, V. D., Guillaume, J.-L., Lambiotte, R. and Lefebvre, E. (2008). Fast unfolding
    of communities in large networks. J. Stat. Mech. P10008.
+.. [2] Traag, V. A., Waltman, L. and van Eck, N. J. (2019). From Louvain to Leiden: guaranteeing
+   well-connected communities. Scientific Reports 9, 5233.
 
 Examples
 --------
@@ -26,14 +29,14 @@ __all__ = ["communities"]
 def communities(G: nx.Graph, seed: int = 1) -> tuple[dict, float]:
     """Community number of every node (1 = the largest community) and the partition's
     modularity, on the undirected graph with ``weight`` as edge weight (networkx's Louvain;
-    igraph's multilevel Louvain from ``FAST_FROM`` nodes on)."""
+    igraph's Leiden from ``FAST_FROM`` nodes on: see :func:`graphkit.metrics.fast.leiden`)."""
     U = G.to_undirected(as_view=True) if G.is_directed() else G
     if U.number_of_edges() == 0:
         return {v: i + 1 for i, v in enumerate(sorted(U, key=str))}, 0.0
     if U.number_of_nodes() >= FAST_FROM:
-        from .fast import louvain
+        from .fast import leiden
 
-        parts = louvain(nx.Graph(U), seed=seed)
+        parts = leiden(nx.Graph(U), seed=seed)
     else:
         parts = nx.community.louvain_communities(U, weight="weight", seed=seed)
     parts = sorted(parts, key=lambda c: (-len(c), sorted(map(str, c))[0]))
@@ -47,6 +50,7 @@ def _columns(G: nx.Graph, context) -> dict:
 
 
 FAMILY = Family("communities", (
-    Measure("community", "community", "Louvain community number (1: the largest).",
+    Measure("community", "community", "Community number by modularity (Louvain; Leiden from "
+            f"{FAST_FROM:,} actors), 1 being the largest.",
             rdf="community", integer=True, rank=None),
 ), _columns, order=40)
