@@ -69,6 +69,9 @@ def structural_holes(G: nx.Graph, weight: str | None = None) -> dict:
 
     Computed in one pass from the proportional tie strengths (networkx's ``constraint`` and
     ``effective_size`` recompute them for every pair, quadratic in degree; the values agree).
+    The sums over a contact ``j``'s indirect ties run over the contacts ``i`` and ``j`` share
+    only, in ``i``'s contact order: the others add exactly 0.0, so the values are the same to
+    the last bit, and a hub with 1,000 contacts costs its ties, not a million pairs.
     """
     p, m = _proportions(G, weight)
     out = {}
@@ -79,12 +82,18 @@ def structural_holes(G: nx.Graph, weight: str | None = None) -> dict:
             out[i] = {"constraint": None, "effective_size": None, "efficiency": None,
                       "hierarchy": None}
             continue
+        order = {q: k for k, q in enumerate(contacts)}
         local = {}
         redundancy = 0.0
         for j, pij in contacts.items():
-            indirect = sum(piq * p[q].get(j, 0.0) for q, piq in contacts.items() if q != j)
+            pj, mj = p[j], m[j]  # j's contacts: the q with p[q][j] or m[j][q] nonzero
+            if len(pj) < n:
+                shared = sorted((q for q in pj if q in contacts and q != j), key=order.__getitem__)
+            else:
+                shared = [q for q in contacts if q in pj and q != j]
+            indirect = sum(contacts[q] * p[q][j] for q in shared)
             local[j] = (pij + indirect) ** 2
-            redundancy += sum(piq * m[j].get(q, 0.0) for q, piq in contacts.items() if q != j)
+            redundancy += sum(contacts[q] * mj[q] for q in shared)
         effective = n - redundancy
         out[i] = {"constraint": sum(local.values()), "effective_size": effective,
                   "efficiency": effective / n, "hierarchy": _hierarchy(local)}
