@@ -37,6 +37,7 @@ class BuildResult:
     metric_rows: list[dict] = field(default_factory=list)  # graphkit.metrics.registry rows
     graph: object = None  # the graphkit.facts.Graph the measures ran on
     pending: object = None  # a SHACL validation running in a child process
+    beside: object = None  # waits for check()'s beside_measures(graph, rows), made elsewhere
     stages: Stages = field(default_factory=Stages)  # where the time went
 
     def finish_shacl(self) -> None:
@@ -69,7 +70,8 @@ class BuildResult:
 def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
           progress: Callable[[Iterable], Iterable] | None = None,
           metrics: bool = False, background: bool = False, rdf: bool = True,
-          measured_then: Callable[["BuildResult"], None] | None = None) -> BuildResult:
+          beside_measures: Callable[[object, list[dict]], object] | None = None
+          ) -> BuildResult:
     """Load and check ``data``, build its triples and validate them with SHACL.
 
     ``shacl`` None (the default) validates graphs up to ``SHACL_AUTO_LIMIT`` triples and notes
@@ -78,8 +80,10 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
     (:mod:`graphkit.metrics.publish`) to the graph. ``background``: SHACL runs in a child
     process while the caller goes on (:meth:`BuildResult.finish_shacl` waits for it).
     ``rdf`` False (with neither SHACL nor metrics) stops after the records' checks: the
-    analysis commands need the records, not the triples. ``measured_then(result)`` is called
-    as soon as the measures are known (the build starts drawing its map there).
+    analysis commands need the records, not the triples. ``beside_measures(graph, rows)``
+    (the build's map) is made in another process as soon as the measures are known: in the
+    measures' own where they run in one (a child forked later would keep a copy of every page
+    this process changes meanwhile); ``result.beside`` waits for it.
     """
     clock = Stages()
     with clock("read and check the records"):
@@ -94,14 +98,12 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
 
         result.graph = graph_of(ds)
         with clock("measure the actors"):  # in another process, from 2,000 actors
-            measured = measure_later(result.graph)
+            measured, result.beside = measure_later(result.graph, then=beside_measures)
     with clock("make the triples, in N-Triples order"):
         result.lines, result.triples = canonical(to_triples(ds))
     if metrics:
         with clock("measure the actors (the rest of it)"):
             published = _metrics(result, measured())
-        if measured_then is not None:
-            measured_then(result)
         with clock("add the measures to the triples"):
             result.lines, result.triples = merge_canonical(
                 (result.lines, result.triples), canonical(published))
@@ -164,16 +166,22 @@ def brokerage_roles(g) -> dict[str, dict]:
     return {r["id"]: r for r in measure(g, "directed", wanted)[0]}
 
 
-def measure_later(g, view: str = "actors") -> Callable[[], tuple[list[dict], dict]]:
+def measure_later(g, view: str = "actors",
+                  then: Callable[[object, list[dict]], object] | None = None
+                  ) -> tuple[Callable[[], tuple[list[dict], dict]], Callable[[], object] | None]:
     """:func:`measure` started now, in a forked process for a graph of at least
     ``MEASURE_IN_CHILD_FROM`` actors (here for a smaller one, where a fork costs more than it
-    saves): a function returning its result once ready."""
-    from .forks import in_child
+    saves), and ``then(g, rows)`` after it in that process (in a forked one started once the
+    measures are known, for a small graph): two functions returning their results once ready
+    (the second None without ``then``)."""
+    from .forks import in_child, in_child_steps
 
     if len(g.actors) >= MEASURE_IN_CHILD_FROM:
-        return in_child(measure, g, view)
+        steps = in_child_steps(lambda: measure(g, view),
+                               *([lambda found: then(g, found[0])] if then else []))
+        return steps[0], (steps[1] if then else None)
     found = measure(g, view)
-    return lambda: found
+    return (lambda: found), (in_child(then, g, found[0]) if then else None)
 
 
 def _metrics(result: BuildResult, measured: tuple[list[dict], dict]) -> list:
@@ -198,22 +206,10 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
     writes it at any size)."""
     extra: dict = {}
     staged = None
-
-    def draw(measured: BuildResult) -> None:  # in another process, once the measures are known
-        from .forks import in_child
-        from .map_data import map_data
-        from .render_map import render
-
-        rows = {r["id"]: r for r in measured.metric_rows}
-        extra["network.html"] = in_child(
-            lambda: render(map_data(measured.graph, rows, most=MAP_ACTORS)).encode("utf-8"))
-
-    try:
-        result = check(data, shown_as, shacl, progress, metrics, background=True,
-                       measured_then=draw)
-    except BaseException:
-        _collect(extra)
-        raise
+    result = check(data, shown_as, shacl, progress, metrics, background=True,
+                   beside_measures=_draw)
+    if result.beside is not None:
+        extra["network.html"] = result.beside
     if not result.ok:
         result.finish_shacl()
         _collect(extra)
@@ -257,6 +253,14 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
             staged.discard()
         _collect(extra)
     return result
+
+
+def _draw(graph, rows: list[dict]) -> bytes:
+    """The build's map (in another process: see :func:`check`)."""
+    from .map_data import map_data
+    from .render_map import render
+
+    return render(map_data(graph, {r["id"]: r for r in rows}, most=MAP_ACTORS)).encode("utf-8")
 
 
 def _collect(extra: dict) -> None:

@@ -801,7 +801,7 @@ def site(data, out, timings) -> None:
     # the measures in another process; meanwhile this one makes, alone (a fork would only
     # take a core from the measures), what needs no measure
     with stage("measure the actors"):
-        measured = measure_later(g)
+        measured, _ = measure_later(g)
     alone = 1 if len(g.actors) >= MEASURE_IN_CHILD_FROM else None
     with stage("brokerage roles, and each relation's block"):
         roles, blocks = brokerage_roles(g), relation_blocks(g, alone)

@@ -7,8 +7,8 @@ context inlined, one subject per line. The same data gives the same bytes.
 
 Files are streamed to temporary names beside their targets and moved into place only when all are
 written (:class:`Staging`), so a failure leaves the previous exports untouched. On large graphs the
-Turtle is written by a forked process, from the staged N-Triples file, while this one writes the
-JSON-LD.
+Turtle is written by another Python process (:class:`TurtleProcess`), from the staged N-Triples
+file, while this one writes the JSON-LD.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
@@ -25,7 +27,6 @@ from typing import BinaryIO, Callable, Iterable
 import pyoxigraph as ox
 
 from .files import shipped
-from .forks import in_child
 from .namespaces import PREFIXES
 
 CONTEXT_FILE = shipped("ontology") / "context.jsonld"
@@ -206,29 +207,64 @@ def write_exports(folder: Path, triples, lines: list[str], formats: Iterable[str
         nt = stage.write(FORMATS["nt"] if "nt" in formats else ".scratch.nt",
                          lambda fh: write_ntriples(lines, fh))
         turtle = None
-        if "ttl" in formats:
-            ttl = stage.path(FORMATS["ttl"])
-            if len(lines) >= PARALLEL_FROM:  # in another process, beside the JSON-LD
-                turtle = in_child(_turtle_file, nt, ttl)
-            else:
-                _turtle_file(nt, ttl)
-        if "jsonld" in formats:
-            stage.write(FORMATS["jsonld"], lambda fh: write_jsonld(triples, fh))
-        for name, data in sorted((extra or {}).items()):
-            stage.write(name, lambda fh, data=data: fh.write(data() if callable(data) else data))
-        if turtle is not None:
-            try:
-                turtle()
-            except Exception as exc:  # the previous exports stay, one line says why
-                raise RuntimeError(f"writing the Turtle export failed: {exc}") from None
+        try:
+            if "ttl" in formats:
+                ttl = stage.path(FORMATS["ttl"])
+                if len(lines) >= PARALLEL_FROM:  # in another process, beside the JSON-LD
+                    turtle = TurtleProcess(nt, ttl)
+                else:
+                    turtle_file(nt, ttl)
+            if "jsonld" in formats:
+                stage.write(FORMATS["jsonld"], lambda fh: write_jsonld(triples, fh))
+            for name, data in sorted((extra or {}).items()):
+                stage.write(name, lambda fh, data=data: fh.write(data() if callable(data) else data))
+            if turtle is not None:
+                turtle.wait()
+        finally:
+            if turtle is not None:
+                turtle.stop()
     return stage.commit()
 
 
-def _turtle_file(nt: Path, target: Path) -> None:
+def turtle_file(nt: Path, target: Path) -> None:
+    """Write the Turtle of the N-Triples file ``nt`` to ``target`` (see :func:`write_turtle`)."""
     with open(target, "wb") as fh:
         write_turtle(nt, fh)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+class TurtleProcess:
+    """:func:`turtle_file` run by a new Python process, beside this one. Not a forked child:
+    a fork shares this process's pages and keeps its own copy of each one this process changes
+    meanwhile (writing the JSON-LD changes most: about 400 MB at 10,000 actors); a new process
+    holds only what pyoxigraph needs. It imports this very graphkit, wherever it lies.
+
+    ``wait()`` raises ``RuntimeError`` with the process's last line of error if it failed;
+    ``stop()`` ends it if it still runs (a failed build leaves no helper behind).
+    """
+
+    def __init__(self, nt: Path, target: Path) -> None:
+        here = str(Path(__file__).resolve().parent.parent)
+        path = os.environ.get("PYTHONPATH")
+        env = {**os.environ, "PYTHONPATH": here + (os.pathsep + path if path else "")}
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from graphkit.exports import turtle_file; "
+                                   "turtle_file(*sys.argv[1:])", str(nt), str(target)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            env=env)
+
+    def wait(self) -> None:
+        _, err = self.process.communicate()
+        if self.process.returncode != 0:  # the previous exports stay, one line says why
+            said = err.decode("utf-8", "replace").strip().splitlines()
+            raise RuntimeError("writing the Turtle export failed: "
+                               + (said[-1] if said else f"exit code {self.process.returncode}"))
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 def write_atomic(folder: Path, files: dict[str, bytes]) -> list[Path]:

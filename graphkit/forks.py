@@ -103,32 +103,103 @@ def in_child(function: Callable[..., R], *args) -> Callable[[], R]:
     """Start ``function(*args)`` in a forked process and return a function that waits for its
     result (called in this process where fork is missing). A crash of the child raises
     ``RuntimeError`` in the waiter; calling the waiter again gives the same answer."""
+    return in_child_steps(lambda: function(*args))[0]
+
+
+def in_child_steps(first: Callable[[], object], *then: Callable[[object], object]
+                   ) -> list[Callable[[], object]]:
+    """``first()`` in a forked process, then each of ``then`` in the same process, given the
+    answer of the step before: one waiter per step, each answering as soon as its step is
+    done (the steps run in this process, at once, where fork is missing). A step that fails
+    fails those after it with the same exception; waiters may be called in any order, and
+    again.
+
+    A later step in the same child sees the objects it inherited as they were at the fork,
+    so a long-lived child shares this process's pages instead of a second child copying them.
+
+    >>> first, second = in_child_steps(lambda: [3, 1, 2], sorted)
+    >>> second(), first()
+    ([1, 2, 3], [3, 1, 2])
+    """
+    steps = (first, *then)
     if not can_fork():
-        value = function(*args)
-        return lambda: value
+        answers: list = []
+        for k, step in enumerate(steps):
+            answers.append(step() if k == 0 else step(answers[-1]))
+        return [lambda k=k: answers[k] for k in range(len(steps))]
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_share, args=(lambda _: function(*args), [None], send),
-                          daemon=True)
+    process = ctx.Process(target=_steps, args=(steps, send), daemon=True)
     _start(process)
     send.close()
+    got: list = []  # (status, value) of each step, in order, as they arrive
 
-    answer: list = []
-
-    def wait() -> R:
-        if not answer:  # the first call waits; later calls give the same answer
+    def wait(k: int):
+        while len(got) <= k:
+            if got and got[-1][0] != "ok":  # a step failed: the later ones fail alike
+                got.append(got[-1])
+                continue
             try:
-                answer.append(receive.recv())
+                got.append(_opened(receive.recv()))
             except EOFError:
-                answer.append(("error", RuntimeError(
+                process.join()
+                got.append(("error", RuntimeError(
                     f"the process ended with exit code {process.exitcode}")))
-            process.join()
-            receive.close()
-        status, value = answer[0]
+            if len(got) == len(steps) or got[-1][0] != "ok":
+                process.join()
+                receive.close()
+        status, value = got[k]
         if status != "ok":
             raise value
-        return value[0]
+        return value
 
-    return wait
+    return [lambda k=k: wait(k) for k in range(len(steps))]
+
+
+PIPE_HOLDS = 60_000  # bytes: a larger answer goes through a file, so the child can end at once
+
+
+def _steps(steps, send) -> None:  # pragma: no cover (runs in the child)
+    """Run the steps, sending each answer. One larger than a pipe holds is written to a file
+    and its name sent: a child would otherwise wait, its memory held, until the parent reads
+    (the build reads its map only once the graph is written)."""
+    import pickle
+    import tempfile
+
+    value = None
+    for k, step in enumerate(steps):
+        try:
+            value = step() if k == 0 else step(value)
+            answer = ("ok", value)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the parent
+            answer = ("error", exc)
+        try:
+            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # an unpicklable result or exception
+            answer = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
+            data = pickle.dumps(answer)
+        if len(data) > PIPE_HOLDS:
+            fd, path = tempfile.mkstemp(prefix="graphkit-answer-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            send.send(("file", path))
+        else:
+            send.send_bytes(data)
+        if answer[0] != "ok":
+            return
+
+
+def _opened(message):
+    """An answer as :func:`_steps` sent it: pickled bytes, or the name of a file holding them
+    (removed once read)."""
+    import pickle
+
+    if isinstance(message, tuple) and message[0] == "file":
+        try:
+            with open(message[1], "rb") as fh:
+                return pickle.load(fh)
+        finally:
+            os.unlink(message[1])
+    return message

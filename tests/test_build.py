@@ -114,7 +114,8 @@ def test_build_of_base_case_writes_three_formats(tmp_path: Path) -> None:
 
 
 def test_parallel_turtle_writes_the_same_bytes(shipped, tmp_path: Path, monkeypatch) -> None:
-    """The forked Turtle writer (used on large graphs) gives the same files as the inline one."""
+    """The Turtle written by another Python process (on large graphs) gives the same files as
+    the inline one."""
     inline = exports.write_exports(tmp_path / "inline", shipped.triples, shipped.lines)
     monkeypatch.setattr(exports, "PARALLEL_FROM", 0)
     forked = exports.write_exports(tmp_path / "forked", shipped.triples, shipped.lines)
@@ -129,15 +130,45 @@ def test_failed_parallel_turtle_leaves_targets_untouched(shipped, tmp_path: Path
     for name in EXPORTS:
         (out / name).write_bytes(b"previous")
     before = digest(out)
+    staged = exports.Staging.path
 
-    def broken(nt, fh):
-        raise OSError(28, "No space left on device")
+    def full_disk(self, name: str) -> Path:  # the Turtle's process writes into /dev/full
+        path = staged(self, name)
+        if name == "graph.ttl":
+            path.unlink()
+            path.symlink_to("/dev/full")
+        return path
 
     monkeypatch.setattr(exports, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(exports, "write_turtle", broken)
-    with pytest.raises(RuntimeError, match="writing the Turtle export failed"):
+    monkeypatch.setattr(exports.Staging, "path", full_disk)
+    with pytest.raises(RuntimeError, match="writing the Turtle export failed: .*No space left"):
         exports.write_exports(out, shipped.triples, shipped.lines)
     assert digest(out) == before
+    assert sorted(p.name for p in out.iterdir()) == sorted(EXPORTS)  # nothing staged is left
+
+
+def test_a_helper_process_ends_once_its_answer_is_made(tmp_path: Path, monkeypatch) -> None:
+    """A forked helper with a large answer (the build's map, 4 MB at 10,000 actors) ends as
+    soon as it is made, not when the build gets round to reading it, so its memory is freed;
+    the answer read later is whole, and the file that carried it is removed."""
+    import multiprocessing
+    import tempfile
+    import time
+
+    from graphkit.forks import can_fork, in_child_steps
+
+    if not can_fork():
+        pytest.skip("no fork here: the steps run in this process")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    rows, page = in_child_steps(lambda: list(range(1000)), lambda found: bytes(4_000_000))
+    assert rows() == list(range(1000))
+    for _ in range(200):  # at most 10 s
+        if not multiprocessing.active_children():
+            break
+        time.sleep(0.05)
+    assert multiprocessing.active_children() == []
+    assert page() == bytes(4_000_000)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_work_shared_with_forked_processes_writes_the_same_bytes(two_builds, tmp_path,
