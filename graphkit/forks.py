@@ -128,10 +128,14 @@ def in_child_steps(first: Callable[[], object], *then: Callable[[object], object
             answers.append(step() if k == 0 else step(answers[-1]))
         return [lambda k=k: answers[k] for k in range(len(steps))]
     import multiprocessing
+    import tempfile
 
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_steps, args=(steps, send), daemon=True)
+    # a file per step for an answer larger than a pipe holds, opened here and already
+    # nameless: shared by the fork, gone with the last process holding it, whatever happens
+    spills = [tempfile.TemporaryFile() for _ in steps]
+    process = ctx.Process(target=_steps, args=(steps, send, spills), daemon=True)
     _start(process)
     send.close()
     got: list = []  # (status, value) of each step, in order, as they arrive
@@ -142,7 +146,7 @@ def in_child_steps(first: Callable[[], object], *then: Callable[[object], object
                 got.append(got[-1])
                 continue
             try:
-                got.append(_opened(receive.recv()))
+                got.append(_opened(receive.recv(), spills))
             except EOFError:
                 process.join()
                 got.append(("error", RuntimeError(
@@ -150,6 +154,8 @@ def in_child_steps(first: Callable[[], object], *then: Callable[[object], object
             if len(got) == len(steps) or got[-1][0] != "ok":
                 process.join()
                 receive.close()
+                for spill in spills:
+                    spill.close()
         status, value = got[k]
         if status != "ok":
             raise value
@@ -161,12 +167,11 @@ def in_child_steps(first: Callable[[], object], *then: Callable[[object], object
 PIPE_HOLDS = 60_000  # bytes: a larger answer goes through a file, so the child can end at once
 
 
-def _steps(steps, send) -> None:  # pragma: no cover (runs in the child)
-    """Run the steps, sending each answer. One larger than a pipe holds is written to a file
-    and its name sent: a child would otherwise wait, its memory held, until the parent reads
-    (the build reads its map only once the graph is written)."""
+def _steps(steps, send, spills) -> None:  # pragma: no cover (runs in the child)
+    """Run the steps, sending each answer. One larger than a pipe holds is written to the
+    step's file and only that said: a child would otherwise wait, its memory held, until the
+    parent reads (the build reads its map only once the graph is written)."""
     import pickle
-    import tempfile
 
     value = None
     for k, step in enumerate(steps):
@@ -181,25 +186,25 @@ def _steps(steps, send) -> None:  # pragma: no cover (runs in the child)
             answer = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
             data = pickle.dumps(answer)
         if len(data) > PIPE_HOLDS:
-            fd, path = tempfile.mkstemp(prefix="graphkit-answer-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            send.send(("file", path))
+            spills[k].write(data)
+            spills[k].flush()
+            send.send(("file", k))
         else:
             send.send_bytes(data)
         if answer[0] != "ok":
             return
 
 
-def _opened(message):
-    """An answer as :func:`_steps` sent it: pickled bytes, or the name of a file holding them
-    (removed once read)."""
+def _opened(message, spills: list):
+    """An answer as :func:`_steps` sent it: itself, or the number of the file holding it
+    (closed once read)."""
     import pickle
 
     if isinstance(message, tuple) and message[0] == "file":
+        spill = spills[message[1]]
+        spill.seek(0)
         try:
-            with open(message[1], "rb") as fh:
-                return pickle.load(fh)
+            return pickle.load(spill)
         finally:
-            os.unlink(message[1])
+            spill.close()
     return message

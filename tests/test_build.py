@@ -150,7 +150,7 @@ def test_failed_parallel_turtle_leaves_targets_untouched(shipped, tmp_path: Path
 def test_a_helper_process_ends_once_its_answer_is_made(tmp_path: Path, monkeypatch) -> None:
     """A forked helper with a large answer (the build's map, 4 MB at 10,000 actors) ends as
     soon as it is made, not when the build gets round to reading it, so its memory is freed;
-    the answer read later is whole, and the file that carried it is removed."""
+    the answer read later is whole, and the file that carried it had no name to leave behind."""
     import multiprocessing
     import tempfile
     import time
