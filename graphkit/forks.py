@@ -89,14 +89,26 @@ def _start(process) -> None:
 
 
 def _share(function, items, send) -> None:  # pragma: no cover (runs in the child)
+    send.send_bytes(_pickled(_outcome(lambda: [function(x) for x in items]))[0])
+
+
+def _outcome(compute: Callable[[], object]) -> tuple[str, object]:
+    """``("ok", compute())``, or ``("error", the exception)`` to raise again in the parent."""
     try:
-        answer = ("ok", [function(x) for x in items])
+        return "ok", compute()
     except BaseException as exc:  # noqa: BLE001 - raised again in the parent
-        answer = ("error", exc)
+        return "error", exc
+
+
+def _pickled(answer: tuple[str, object]) -> tuple[bytes, bool]:
+    """An answer as the bytes a child sends, and whether it is a success: an unpicklable
+    result or exception is sent as an error naming it."""
+    import pickle
+
     try:
-        send.send(answer)
-    except Exception as exc:  # an unpicklable result or exception
-        send.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        return pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL), answer[0] == "ok"
+    except Exception as exc:
+        return pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}"))), False
 
 
 def in_child(function: Callable[..., R], *args) -> Callable[[], R]:
@@ -171,27 +183,19 @@ def _steps(steps, send, spills) -> None:  # pragma: no cover (runs in the child)
     """Run the steps, sending each answer. One larger than a pipe holds is written to the
     step's file and only that said: a child would otherwise wait, its memory held, until the
     parent reads (the build reads its map only once the graph is written)."""
-    import pickle
+    from functools import partial
 
     value = None
     for k, step in enumerate(steps):
-        try:
-            value = step() if k == 0 else step(value)
-            answer = ("ok", value)
-        except BaseException as exc:  # noqa: BLE001 - raised again in the parent
-            answer = ("error", exc)
-        try:
-            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # an unpicklable result or exception
-            answer = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
-            data = pickle.dumps(answer)
+        status, value = _outcome(step if k == 0 else partial(step, value))
+        data, ok = _pickled((status, value))
         if len(data) > PIPE_HOLDS:
             spills[k].write(data)
             spills[k].flush()
             send.send(("file", k))
         else:
             send.send_bytes(data)
-        if answer[0] != "ok":
+        if not ok:
             return
 
 
