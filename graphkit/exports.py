@@ -21,6 +21,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+from json.encoder import encode_basestring as _json  # a str as JSON, as json.dumps writes it
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
 
@@ -104,11 +105,16 @@ _COMPACT: dict[str, str] = {}
 
 def write_jsonld(triples, out: BinaryIO) -> None:
     """Compacted, flattened JSON-LD with the context inlined (works offline): one line per
-    subject, in the order of ``triples`` (N-Triples order), so diffs stay readable."""
-    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-    compact, known = _compact, _COMPACT.get  # written inline: this runs once per triple
+    subject, in the order of ``triples`` (N-Triples order), so diffs stay readable.
+
+    Each node is what ``json.dumps(node, ensure_ascii=False, sort_keys=True)`` gives, written
+    from the JSON text of each value (an IRI's kept once made: the same objects recur on many
+    subjects) instead of a dictionary encoded whole: this runs once per triple."""
+    compact, known = _compact, _COMPACT.get
     out.write(('{"@context": ' + json.dumps(context(), ensure_ascii=False, indent=1)
                + ',\n "@graph": [').encode("utf-8"))
+    ids: dict[str, str] = {}  # IRI -> the text of {"@id": its compact form}
+    keys: dict[str, tuple[str, str]] = {}  # predicate IRI -> its compact form, and as JSON
     nodes: list[str] = []  # written 10,000 at a time, each on its line
     written = False
 
@@ -120,29 +126,52 @@ def write_jsonld(triples, out: BinaryIO) -> None:
             written = True
             nodes.clear()
 
-    node: dict = {}
+    def node(s: str, types: list[str], values: dict[str, list[str]]) -> str:
+        items = [("@id", '"@id": ' + _json(known(s) or compact(s)))]
+        if types:
+            items.append(("@type", '"@type": [' + ", ".join(types) + "]"))
+        for p, texts in values.items():
+            name, text = keys[p]
+            items.append((name, text + ": [" + ", ".join(texts) + "]"))
+        items.sort()  # the keys in order, as sort_keys puts them
+        return "{" + ", ".join([text for _, text in items]) + "}"
+
     subject = None
+    types: list[str] = []
+    values: dict[str, list[str]] = {}
     for s, p, o in triples:
         if s != subject:
-            if node:
-                nodes.append(dumps(node))
+            if subject is not None:
+                nodes.append(node(subject, types, values))
                 if len(nodes) >= 10_000:
                     flush()
-            subject, node = s, {"@id": known(s) or compact(s)}
+            subject, types, values = s, [], {}
         if p == RDF_TYPE:
-            node.setdefault("@type", []).append(known(o) or compact(o))
+            types.append(_json(known(o) or compact(o)))
             continue
-        if isinstance(o, str):
-            value = {"@id": known(o) or compact(o)}
+        if o.__class__ is str:
+            value = ids.get(o)
+            if value is None:
+                value = '{"@id": ' + _json(known(o) or compact(o)) + "}"
+                if len(ids) < 1_000_000:
+                    ids[o] = value
         elif o.lang:
-            value = {"@value": o.value, "@language": o.lang}
+            value = '{"@language": ' + _json(o.lang) + ', "@value": ' + _json(o.value) + "}"
         elif o.datatype is None:
-            value = o.value
+            value = _json(o.value)
         else:
-            value = {"@value": o.value, "@type": known(o.datatype) or compact(o.datatype)}
-        node.setdefault(known(p) or compact(p), []).append(value)
-    if node:
-        nodes.append(dumps(node))
+            value = ('{"@type": ' + _json(known(o.datatype) or compact(o.datatype))
+                     + ', "@value": ' + _json(o.value) + "}")
+        found = values.get(p)
+        if found is None:
+            if p not in keys:
+                name = known(p) or compact(p)
+                keys[p] = (name, _json(name))
+            values[p] = [value]
+        else:
+            found.append(value)
+    if subject is not None:
+        nodes.append(node(subject, types, values))
     flush()
     out.write(b"\n ]\n}\n")
 

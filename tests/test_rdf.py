@@ -69,6 +69,32 @@ def test_jsonld_carries_the_shipped_context(graph) -> None:
     assert "actor:cscap" in ids
 
 
+def test_jsonld_of_awkward_text_reads_back_as_the_same_triples() -> None:
+    """Quotes, backslashes, line breaks, control characters, scripts and emoji, language tags,
+    datatypes, IRIs in no known namespace: plain rdflib reads the JSON-LD writer's file back as
+    the very triples it was given, and each node's line is what ``json.dumps`` makes of it."""
+    from graphkit.to_rdf import Lit, canonical
+
+    gk, actor = PREFIXES["gk"], "https://w3id.org/graphkit/id/actor/"
+    awkward = ['say "no"', "back\\slash", "two\nlines\r\n", "tab\there", "bell\x07 nul-ish \x01",
+               "Hà Nội, 東京, ಕನ್ನಡ", "emoji 🕊️", "line\u2028separator", "</script>", ""]
+    triples = [(actor + "a", PREFIXES["rdf"] + "type", gk + "Actor"),
+               (actor + "a", PREFIXES["rdfs"] + "label", Lit("ASEAN", None, "en")),
+               (actor + "a", gk + "since", Lit("1967-08-08", PREFIXES["xsd"] + "date")),
+               (actor + "a", gk + "link", "http://example.org/x?q=1&r=\u00e9")]
+    triples += [(actor + "b", gk + "note", Lit(text, None, lang))
+                for text in awkward for lang in (None, "en")]
+    lines, ordered = canonical(triples)
+    written = exports.jsonld(ordered).decode("utf-8")
+    back = rdflib.Graph().parse(data=written, format="json-ld")
+    expected = rdflib.Graph().parse(data="\n".join(lines) + "\n", format="nt")
+    assert len(back) == len(expected) == len(triples) and set(back) == set(expected)
+    doc = json.loads(written)
+    nodes = [line.strip().rstrip(",") for line in written.split("\n") if line.startswith("  {")]
+    assert nodes == [json.dumps(node, ensure_ascii=False, sort_keys=True) for node in doc["@graph"]]
+    assert len(nodes) == 2
+
+
 def test_no_blank_nodes(graph) -> None:
     assert not any(isinstance(term, rdflib.BNode) for triple in graph for term in triple)
 
