@@ -183,10 +183,13 @@ def serve(host, port, graph_file, map_file, site_dir, workers, timeout, memory_m
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
            http://127.0.0.1:7878/sparql
     """
+    import gc
     import signal
 
     from .query_pool import Limits
     from .server import Settings, make_server
+
+    gc.set_threshold(700, 10, 10)  # Python's defaults: a server runs for days (cli.run's note)
 
     def stop(*_) -> None:
         raise KeyboardInterrupt  # so that the finally below stops the workers
