@@ -48,7 +48,7 @@ def write_turtle(ntriples_file: Path, out: BinaryIO) -> None:
     """Turtle of an N-Triples file, in its order: the project's prefixes (in a fixed order),
     subjects grouped. pyoxigraph writes it into a nameless file beside the N-Triples (not into
     memory: 640 MB at 100,000 actors), copied out behind the reordered prefixes."""
-    with tempfile.TemporaryFile(dir=ntriples_file.parent) as body:
+    with tempfile.TemporaryFile(dir=Path(ntriples_file).parent) as body:
         ox.serialize(ox.parse(path=str(ntriples_file), format=ox.RdfFormat.N_TRIPLES), body,
                      format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         body.seek(0)
