@@ -302,7 +302,7 @@ if __name__ == "__main__":  # pragma: no cover
 #: Python's defaults a third of reading the 10k set went to the collector; with 100,000 the 10k
 #: build still spent 2.2 s in 71 collections, and the 100k one (from JSON Lines) took 418 s
 #: against 334 s with these, for the same peak memory (2026-11-30). ``graphkit serve``, which
-#: runs for days, goes back to Python's defaults.
+#: runs for days, sets its own (``cli_sparql.SERVE_COLLECTOR_THRESHOLDS``).
 COLLECTOR_THRESHOLDS = (10_000_000, 50, 100)
 
 
