@@ -51,9 +51,14 @@ def to_triples(ds: Dataset) -> list[Triple]:
     out: list[Triple] = list(ontology_triples(model))
     add = out.append
     supers = _superclasses(out)
+    # each actor's, source's and issue's IRI made once, shared by the triples naming it (a million
+    # triples name actors at 10,000 actors: one string each instead of one per mention)
+    actor_iri = {aid: ACTOR + aid for aid in ds.actors}
+    source_iri = {sid: SRC + sid for sid in ds.sources}
+    issue_iri = {iid: ISSUE + iid for iid in ds.issues}
 
     for src in ds.sources.values():
-        s = SRC + src.id
+        s = source_iri[src.id]
         add((s, RDF_TYPE, E["dcterms:BibliographicResource"]))
         add((s, E["dcterms:title"], en(src.title)))
         for author in src.authors:
@@ -69,7 +74,7 @@ def to_triples(ds: Dataset) -> list[Triple]:
             add((s, E["skos:note"], en(src.note)))
 
     for issue in ds.issues.values():
-        s = ISSUE + issue.id
+        s = issue_iri[issue.id]
         add((s, RDF_TYPE, E["skos:Concept"]))
         add((s, E["skos:inScheme"], E["gk:Issues"]))
         add((s, E["skos:prefLabel"], en(issue.label)))
@@ -81,7 +86,7 @@ def to_triples(ds: Dataset) -> list[Triple]:
     types = {name: sorted({t.class_iri} | supers.get(t.class_iri, set()))
              for name, t in model.actor_types.items()}
     for actor in ds.actors.values():
-        s = ACTOR + actor.id
+        s = actor_iri[actor.id]
         for c in types[actor.type]:
             add((s, RDF_TYPE, c))
         for name, spec in model.actor_fields.items():
@@ -89,11 +94,12 @@ def to_triples(ds: Dataset) -> list[Triple]:
             if not value:
                 continue
             for v in (value if spec.many else [value]):
-                obj = (v if spec.scheme is not None else ACTOR + v if spec.actor_types is not None
+                obj = (v if spec.scheme is not None else actor_iri.get(v) or ACTOR + v
+                       if spec.actor_types is not None
                        else en(v))
                 for prop in spec.properties:
                     add((s, prop, obj))
-        _citations(add, s, f"actor.{actor.id}", actor.sources)
+        _citations(add, s, f"actor.{actor.id}", actor.sources, source_iri)
 
     for fact in ds.facts:
         rel = fact.record
@@ -103,13 +109,13 @@ def to_triples(ds: Dataset) -> list[Triple]:
         add((s, RDF_TYPE, E["gk:Relation"]))
         for role, spec in kind.roles.items():
             for actor_id in fact.participants.get(role, ()):
-                add((s, spec.property, ACTOR + actor_id))
+                add((s, spec.property, actor_iri[actor_id]))
         for name, iri in fact.concepts.items():
             add((s, kind.concepts[name].property, iri))
         for name, text in fact.literals.items():
             add((s, kind.literals[name], Lit(text)))
         for issue_id in fact.issues:
-            add((s, kind.issues_property, ISSUE + issue_id))
+            add((s, kind.issues_property, issue_iri.get(issue_id) or ISSUE + issue_id))
         if fact.start:
             add((s, E["schema:startDate"], _date(fact.start)))
         if fact.end:
@@ -123,28 +129,29 @@ def to_triples(ds: Dataset) -> list[Triple]:
             add((s, E["dcterms:description"], en(rel.description)))
         if rel.note:
             add((s, E["skos:note"], en(rel.note)))
-        _citations(add, s, fact.key, rel.sources)
+        _citations(add, s, fact.key, rel.sources, source_iri)
         if fact.low:
             continue  # a contradicted claim stays a claim: no shortcut, no derived date
         for a, b, edge in project(kind, fact.participants):
-            add((ACTOR + a, edge.shortcut, ACTOR + b))
+            add((actor_iri[a], edge.shortcut, actor_iri[b]))
             if not edge.directed:
-                add((ACTOR + b, edge.shortcut, ACTOR + a))
+                add((actor_iri[b], edge.shortcut, actor_iri[a]))
         if kind.start_shortcut and fact.start:
             role, prop = kind.start_shortcut
             for actor_id in fact.participants.get(role, ()):
-                add((ACTOR + actor_id, prop, _date(fact.start)))
+                add((actor_iri[actor_id], prop, _date(fact.start)))
     return out
 
 
-def _citations(add, subject: str, key: str, citations) -> None:
+def _citations(add, subject: str, key: str, citations,
+               source_iri: dict[str, str]) -> None:
     for n, c in enumerate(citations, start=1):
         cite = CITE + citation_key(key, n)
         selector = cite + ".quote"
         add((subject, E["prov:wasDerivedFrom"], cite))
         add((cite, RDF_TYPE, E["gk:Citation"]))
         add((cite, RDF_TYPE, E["oa:SpecificResource"]))
-        add((cite, E["oa:hasSource"], SRC + c.source))
+        add((cite, E["oa:hasSource"], source_iri.get(c.source) or SRC + c.source))
         add((cite, E["oa:hasSelector"], selector))
         add((selector, RDF_TYPE, E["oa:TextQuoteSelector"]))
         add((selector, E["oa:exact"], Lit(c.quote, None, c.lang)))
