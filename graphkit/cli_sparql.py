@@ -139,14 +139,6 @@ def parse_file(path: Path):
         return NamedQuery(path.stem, path, path.read_text(encoding="utf-8"))
 
 
-#: the cycle collector's thresholds while serving: a collection after 100,000 new objects, not
-#: the 10 million of batch commands (``cli.COLLECTOR_THRESHOLDS``), whose rare collections would
-#: each walk millions of young objects while requests wait. These are the thresholds the
-#: endpoint's load and hostile-input benchmarks were measured with; Python's own (700) measured
-#: no different there (one client: 198 to 270 requests a second, run to run, with either).
-SERVE_COLLECTOR_THRESHOLDS = (100_000, 50, 100)
-
-
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (127.0.0.1: this machine only).")
@@ -191,13 +183,10 @@ def serve(host, port, graph_file, map_file, site_dir, workers, timeout, memory_m
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
            http://127.0.0.1:7878/sparql
     """
-    import gc
     import signal
 
     from .query_pool import Limits
     from .server import Settings, make_server
-
-    gc.set_threshold(*SERVE_COLLECTOR_THRESHOLDS)
 
     def stop(*_) -> None:
         raise KeyboardInterrupt  # so that the finally below stops the workers
