@@ -52,7 +52,7 @@ def write_turtle(ntriples_file: Path, out: BinaryIO) -> None:
         ox.serialize(ox.parse(path=str(ntriples_file), format=ox.RdfFormat.N_TRIPLES), body,
                      format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         body.seek(0)
-        head, line = [], b""
+        head = []
         for line in body:
             if not line.startswith(b"@prefix "):
                 break
