@@ -25,6 +25,9 @@ SHACL_AUTO_LIMIT = 300_000  # triples: SHACL takes about 1 s per 25,000 triples 
 SITE_AUTO_LIMIT = 5_000  # actors: the build writes the site up to this many unless told
 MAP_ACTORS = 1_000  # the build's map draws at most this many actors, the most central
 MEASURE_IN_CHILD_FROM = 2_000  # actors: from here the measures run beside the making of the triples
+#: relations: from here a build without the site lets go of their records once the triples are
+#: made (1.3 GB less at 600,000; below, the 11 microseconds a relation it takes are not worth it)
+RELEASE_RECORDS_FROM = 200_000
 
 
 @dataclass
@@ -39,6 +42,7 @@ class BuildResult:
     pending: object = None  # a SHACL validation running in a child process
     beside: object = None  # waits for check()'s beside_measures(graph, rows), made elsewhere
     stages: Stages = field(default_factory=Stages)  # where the time went
+    released: dict | None = None  # what summary() counts of the relations, once they are let go
 
     def finish_shacl(self) -> None:
         """Wait for a SHACL validation started in the background and add its problems."""
@@ -57,21 +61,37 @@ class BuildResult:
         ds = self.dataset
         if ds is None:
             return {}
+        counts = self.released or _relation_counts(ds)
         return {
             "actors": dict(sorted(Counter(a.type for a in ds.actors.values()).items())),
-            "relations": dict(sorted(Counter(r.kind for r in ds.relations).items())),
+            "relations": counts["relations"],
             "sources": len(ds.sources),
             "issues": len(ds.issues),
-            "citations": sum(len(r.sources) for r in ds.relations),
+            "citations": counts["citations"],
             "triples": len(self.lines),
         }
+
+    def release_records(self) -> None:
+        """Let go of the relations' records and facts (what the triples were made from): the
+        rest of a build without the site needs neither, and at 100,000 actors they hold
+        gigabytes. :meth:`summary` still counts them; ``dataset.relations``, ``dataset.facts``
+        and ``graph.facts`` are left empty."""
+        ds = self.dataset
+        self.released = _relation_counts(ds)
+        for facts in (ds.relations, ds.facts, getattr(self.graph, "facts", [])):
+            facts.clear()  # in place: a forked child's waiter still holds the graph here
+
+
+def _relation_counts(ds: Dataset) -> dict:
+    return {"relations": dict(sorted(Counter(r.kind for r in ds.relations).items())),
+            "citations": sum(len(r.sources) for r in ds.relations)}
 
 
 def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
           progress: Callable[[Iterable], Iterable] | None = None,
           metrics: bool = False, background: bool = False, rdf: bool = True,
-          beside_measures: Callable[[object, list[dict]], object] | None = None
-          ) -> BuildResult:
+          beside_measures: Callable[[object, list[dict]], object] | None = None,
+          keep_records: Callable[[Dataset], bool] | None = None) -> BuildResult:
     """Load and check ``data``, build its triples and validate them with SHACL.
 
     ``shacl`` None (the default) validates graphs up to ``SHACL_AUTO_LIMIT`` triples and notes
@@ -83,7 +103,9 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
     analysis commands need the records, not the triples. ``beside_measures(graph, rows)``
     (the build's map) is made in another process as soon as the measures are known: in the
     measures' own where they run in one (a child forked later would keep a copy of every page
-    this process changes meanwhile); ``result.beside`` waits for it.
+    this process changes meanwhile); ``result.beside`` waits for it. ``keep_records(ds)``
+    False: the relations' records and facts are let go once the triples are made
+    (:meth:`BuildResult.release_records`).
     """
     clock = Stages()
     with clock("read and check the records"):
@@ -99,8 +121,17 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
         result.graph = graph_of(ds)
         with clock("measure the actors"):  # in another process, from 2,000 actors
             measured, result.beside = measure_later(result.graph, then=beside_measures)
+    locate = None  # where SHACL's findings are curated, known before the records are let go
     with clock("make the triples, in N-Triples order"):
-        result.lines, result.triples = canonical(to_triples(ds))
+        made = to_triples(ds)
+        if keep_records is not None and not keep_records(ds):
+            if shacl is not False:
+                from .shapes import locator
+
+                locate = locator(ds)
+            result.release_records()
+        result.lines, result.triples = canonical(made)
+        del made
     if metrics:
         with clock("measure the actors (the rest of it)"):
             published = _metrics(result, measured())
@@ -116,11 +147,12 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
     if shacl:
         from .shapes import locator, validate_lines
 
+        locate = locate or locator(ds)
         if background:
-            result.pending = _shacl_in_child(result.lines, locator(ds))
+            result.pending = _shacl_in_child(result.lines, locate)
         else:
             with clock("validate with SHACL"):
-                report.extend(validate_lines(result.lines, locator(ds)))
+                report.extend(validate_lines(result.lines, locate))
     return result
 
 
@@ -207,7 +239,9 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
     extra: dict = {}
     staged = None
     result = check(data, shown_as, shacl, progress, metrics, background=True,
-                   beside_measures=_draw)
+                   beside_measures=_draw,
+                   keep_records=lambda ds: (len(ds.relations) < RELEASE_RECORDS_FROM
+                                            or metrics and _site_wanted(site, ds)))
     if result.beside is not None:
         extra["network.html"] = result.beside
     if not result.ok:
@@ -223,7 +257,7 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
             extra["metrics.csv"] = metrics_csv(result.metric_rows)
             rows = {r["id"]: r for r in result.metric_rows}
             if site is None:
-                site = len(result.dataset.actors) <= SITE_AUTO_LIMIT
+                site = _site_wanted(site, result.dataset)
                 if not site:
                     result.notes.append(
                         f"site not written for {len(result.dataset.actors):,} actors (above "
@@ -253,6 +287,11 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
             staged.discard()
         _collect(extra)
     return result
+
+
+def _site_wanted(site: bool | None, ds: Dataset) -> bool:
+    """Whether the build writes the site: as told, or up to ``SITE_AUTO_LIMIT`` actors."""
+    return site if site is not None else len(ds.actors) <= SITE_AUTO_LIMIT
 
 
 def _draw(graph, rows: list[dict]) -> bytes:

@@ -42,6 +42,9 @@ class PartialDate:
     def __str__(self) -> str:
         return self.text
 
+    def __reduce__(self):  # loaded as the one parse_date keeps (a million dates, a few thousand
+        return parse_date, (self.text,)  # distinct, at 100,000 actors)
+
 
 @lru_cache(maxsize=65536)
 def parse_date(text: str) -> PartialDate:

@@ -32,12 +32,14 @@ def parse_jsonl(text: str, shown_as: str) -> tuple[Sequence, list[Problem]]:
     (each line is read on its own: a bad line is a problem and the others are still read)."""
     records: list[Node] = []
     problems: list[Problem] = []
+    duplicates: list[str] = []  # the keys the line being read repeats
+    decode = json.JSONDecoder(object_pairs_hook=lambda pairs: _object(pairs, duplicates)).decode
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        duplicates: list[str] = []
+        duplicates.clear()
         try:
-            value = json.loads(line, object_pairs_hook=lambda pairs: _object(pairs, duplicates))
+            value = decode(line)
         except ValueError as exc:
             column = getattr(exc, "colno", None)
             reason = getattr(exc, "msg", str(exc))

@@ -215,3 +215,33 @@ def test_a_shacl_violation_stops_the_build_and_leaves_no_process_behind(tmp_path
         "data/relations/base.yaml:3: start: a violation for the test"]
     assert not out.exists() or not any(out.iterdir())
     assert multiprocessing.active_children() == []
+
+
+def test_a_large_build_without_the_site_lets_the_records_go_and_writes_the_same(
+        tmp_path, monkeypatch) -> None:
+    """From ``RELEASE_RECORDS_FROM`` relations (here: any), a build that writes no site lets go
+    of the relations' records once the triples are made (gigabytes at 100,000 actors): its
+    exports and its counts are a build's that keeps them, and a SHACL finding is still shown
+    at the record it concerns."""
+    from graphkit import build as building
+    from graphkit import shapes
+    from graphkit.namespaces import REL
+    from graphkit.problems import Problem
+
+    data = compose_case(tmp_path, None)
+    kept = build(data, tmp_path / "kept", str(data), site=False)
+    monkeypatch.setattr(building, "RELEASE_RECORDS_FROM", 0)
+    let_go = build(data, tmp_path / "let-go", str(data), site=False)
+    assert kept.dataset.relations and kept.dataset.facts
+    assert let_go.dataset.relations == [] and let_go.dataset.facts == []
+    assert let_go.summary() == kept.summary()
+    assert digest(tmp_path / "let-go") == digest(tmp_path / "kept")
+    assert set(digest(tmp_path / "kept")) == {n for n in EXPORTS if n != "site"}
+
+    fact = kept.dataset.facts[-1]
+    monkeypatch.setattr(shapes, "validate_graph", lambda data, locate, engine="turbo": [
+        Problem(*locate(REL + fact.key), "start", "a violation for the test")])
+    failed = build(data, tmp_path / "shacl", str(data), site=False, shacl=True)
+    assert failed.dataset.relations == []
+    assert [str(p) for p in failed.report.errors] == [
+        f"{fact.record.path}:{fact.record.line}: start: a violation for the test"]
