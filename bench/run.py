@@ -85,6 +85,16 @@ def cold(cache: Path) -> dict:
     return {"GRAPHKIT_CACHE": str(cache)}
 
 
+def generated(size: str) -> Path:
+    """The generated data set of ``size`` (a key of ``SIZES``), made once in bench/data/."""
+    actors, relations = SIZES[size]
+    data = HERE / "data" / size
+    if not (data / "sources.yaml").exists():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--actors", str(actors),
+                        "--relations", str(relations), "--out", str(data)], check=True)
+    return data
+
+
 def touched(data: Path) -> Path:
     """One file of ``data``'s relations, to be changed by a comment line (a new content hash)."""
     return sorted((data / "relations").glob("*.yaml"))[0]
@@ -103,10 +113,7 @@ def main() -> None:
         cases = [("shipped data (`graphkit build`)", REPO / "data")]
         for size in args.sizes:
             actors, relations = SIZES[size]
-            data = HERE / "data" / size
-            if not (data / "sources.yaml").exists():
-                subprocess.run([sys.executable, str(HERE / "generate.py"), "--actors", str(actors),
-                                "--relations", str(relations), "--out", str(data)], check=True)
+            data = generated(size)
             mib = sum(p.stat().st_size for p in data.rglob("*.yaml")) / 2**20
             cases.append((f"generated {size}: {actors:,} actors, {relations:,} relations "
                           f"({mib:.0f} MiB YAML)", data))
