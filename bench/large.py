@@ -24,8 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
-from run import GRAPHKIT, _stages, cold, measure, triples_of, write_section  # noqa: E402
+from run import GRAPHKIT, _stages, cold, generated, measure, triples_of, write_section  # noqa: E402
 
 
 def as_json_lines(data: Path, out: Path) -> Path:
@@ -56,9 +55,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
-    yaml_data = HERE / "data" / "100k"
-    if not (yaml_data / "sources.yaml").exists():
-        generate(100_000, 600_000, yaml_data)
+    yaml_data = generated("100k")
     jsonl_data = as_json_lines(yaml_data, HERE / "data" / "100k-jsonl")
     rows, stages = [], []
     with tempfile.TemporaryDirectory() as tmp:

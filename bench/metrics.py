@@ -19,7 +19,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from run import REPO, generated, write_section  # noqa: E402
+
 MARK_START, MARK_END = "<!-- metrics:start -->", "<!-- metrics:end -->"
 
 CASE = r'''
@@ -71,10 +74,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
-    data10k = HERE / "data" / "10k"
-    if not (data10k / "sources.yaml").exists():
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--actors", "10000",
-                        "--relations", "60000", "--out", str(data10k)], check=True)
+    data10k = generated("10k")
     cases = [("shipped data: every measure", REPO / "data", "all"),
              ("10k: every measure", data10k, "all"),
              ("10k: betweenness, igraph exact", data10k, "igraph-exact"),
@@ -90,9 +90,6 @@ def main() -> None:
                      f"{r['peak_mib']:,} | {r['note']} |")
         print(lines[-1], flush=True)
     if args.write:
-        sys.path.insert(0, str(HERE))
-        from run import write_section
-
         write_section(MARK_START, MARK_END, "\n".join(lines))
 
 
