@@ -125,7 +125,10 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
     with clock("make the triples, in N-Triples order"):
         made = to_triples(ds)
         if keep_records is not None and not keep_records(ds):
-            if shacl is not False:
+            # SHACL runs when asked, or by default on at most SHACL_AUTO_LIMIT distinct triples:
+            # never once RELEASE_RECORDS_FROM relations are let go (each relation has two
+            # triples of its own at least), so the locator is made only when it may be needed
+            if shacl or shacl is None and len(made) <= SHACL_AUTO_LIMIT:
                 from .shapes import locator
 
                 locate = locator(ds)
