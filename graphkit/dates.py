@@ -76,8 +76,16 @@ def too_far_ahead(date: PartialDate, today: dt.date | None = None) -> bool:
     >>> too_far_ahead(parse_date("2999"), dt.date(2026, 1, 1))
     True
     """
-    today = today or dt.date.today()
+    if today is None:
+        if date.earliest.year <= _NEVER_AHEAD_UNTIL:  # most dates: no need to ask the day
+            return False
+        today = dt.date.today()
     return date.earliest.year > today.year + FUTURE_YEARS
+
+
+#: no year up to this one is too far ahead, whenever the check runs (time only moves on): only
+#: later ones are compared with the day's date (asking it took 2.5 s for 100,000 actors' dates)
+_NEVER_AHEAD_UNTIL = dt.date.today().year + FUTURE_YEARS
 
 
 def overlaps(start: PartialDate | None, end: PartialDate | None, on: dt.date) -> bool:

@@ -7,7 +7,6 @@ found. Checks across records (references, types, duplicates) live in :mod:`graph
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
@@ -25,15 +24,14 @@ MAX_SLUG = 80
 SOURCE_FIELDS = ("id", "title", "authors", "publisher", "date", "url", "file", "note")
 ISSUE_FIELDS = ("id", "label", "aliases", "description")
 CITATION_FIELDS = ("source", "quote", "lang", "note", "implicit")
-_FAR_AHEAD_FROM = dt.date.today().year + FUTURE_YEARS  # no year up to it is too far ahead,
-# whenever the check runs: only the later ones are compared with the day's date
 LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
 def _pickled_by_fields(cls):
     """Pickle the dataclass ``cls``'s instances as a call of ``cls`` with their fields' values:
-    the parsed-data cache (:mod:`graphkit.parse_cache`) then loads a relation in 15
-    microseconds instead of 27 (by a state dictionary) and stores it in 21 instead of 29."""
+    the parsed-data cache (:mod:`graphkit.parse_cache`) then loads a relation about a quarter
+    faster than from a state dictionary (11 to 13 microseconds instead of 14 to 17) and stores
+    it in a fifth fewer bytes."""
     values = attrgetter(*(f.name for f in fields(cls)))
 
     def __reduce__(self):
@@ -247,7 +245,7 @@ class _Fields:
         except DateError as exc:
             self.problem(key, str(exc), FORMAT_HINT)
             return None
-        if date.earliest.year > _FAR_AHEAD_FROM and too_far_ahead(date):
+        if too_far_ahead(date):
             self.problem(key, f"'{text}' lies more than {FUTURE_YEARS} years ahead",
                          "a curated fact has happened, or is scheduled within a few years")
             return None
