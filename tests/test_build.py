@@ -123,6 +123,63 @@ def test_parallel_turtle_writes_the_same_bytes(shipped, tmp_path: Path, monkeypa
     assert digest(tmp_path / "inline") == digest(tmp_path / "forked")
 
 
+def test_turtle_cut_at_any_subject_is_the_same_file(shipped, tmp_path: Path) -> None:
+    """The Turtle of an N-Triples file's first part (the helper's) followed by that of the rest
+    (this process's) is byte for byte the Turtle of the whole, wherever a subject begins; a cut
+    is never placed inside a subject's lines."""
+    lines = shipped.lines[:400]  # the ontology's terms, an actor's, literals in several forms
+    nt = tmp_path / "graph.nt"
+    with open(nt, "wb") as fh:
+        exports.write_ntriples(lines, fh)
+    whole = tmp_path / "whole.ttl"
+    exports.turtle_file(nt, whole)
+    subject = [line.split(" ", 1)[0] for line in lines]
+    cuts = [k for k in range(1, len(lines)) if subject[k] != subject[k - 1]]
+    assert len(cuts) > 20
+    for k in cuts[::3] + [cuts[-1]]:
+        assert exports._subject_start(lines, k) == k
+        assert exports._subject_start(lines, k - 1) in (k - 1, k)
+        size = sum(len(line.encode("utf-8")) + 1 for line in lines[:k])
+        first = tmp_path / "first.ttl"
+        exports.turtle_file(nt, first, size)
+        with open(first, "ab") as fh:
+            exports.write_turtle_rest(nt, size, fh)
+        assert first.read_bytes() == whole.read_bytes(), f"cut before line {k}"
+    inside = [k for k in range(1, len(lines)) if subject[k] == subject[k - 1]]
+    assert all(subject[exports._subject_start(lines, k)] != subject[k] for k in inside[:50])
+    assert exports._subject_start(lines[:3], 10) == 3  # no subject begins there: no cut
+
+
+def test_a_file_that_cannot_reach_the_disk_leaves_the_exports_untouched(
+        shipped, tmp_path: Path, monkeypatch) -> None:
+    """Files are flushed to disk by a thread while the next is written; a failure there (an
+    I/O error at fsync) fails the whole write: the previous exports stay, no staged file is
+    left, and the error is the disk's."""
+    import errno
+
+    out = tmp_path / "exports"
+    out.mkdir()
+    for name in ("graph.jsonld", "graph.nt", "graph.ttl"):
+        (out / name).write_bytes(b"previous")
+    before = digest(out)
+    real = os.fsync
+    calls = []
+
+    def failing(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.EIO, "Input/output error")
+        real(fd)
+
+    monkeypatch.setattr(exports, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(exports.os, "fsync", failing)
+    with pytest.raises(OSError, match="Input/output error"):
+        exports.write_exports(out, shipped.triples, shipped.lines)
+    assert len(calls) >= 2
+    assert digest(out) == before
+    assert sorted(p.name for p in out.iterdir()) == ["graph.jsonld", "graph.nt", "graph.ttl"]
+
+
 def test_failed_parallel_turtle_leaves_targets_untouched(shipped, tmp_path: Path,
                                                          monkeypatch) -> None:
     out = tmp_path / "exports"
