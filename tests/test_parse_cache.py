@@ -31,7 +31,15 @@ def _facts(ds) -> list[tuple]:
     return [(f.key, f.record.path, f.record.line) for f in ds.facts]
 
 
-def test_unchanged_files_are_not_read_again_and_a_changed_one_is(tmp_path, cache):
+@pytest.mark.parametrize("shared", [False, True], ids=["one process", "shared out"])
+def test_unchanged_files_are_not_read_again_and_a_changed_one_is(tmp_path, cache, shared,
+                                                                 monkeypatch):
+    """Also where the files are shared out among processes (large data): each is stored by
+    the process that parsed it, and the next build finds every one."""
+    import graphkit.dataset
+
+    if shared:
+        monkeypatch.setattr(graphkit.dataset, "PARALLEL_PARSE_FROM", 1)
     data = compose_case(tmp_path, None)
     (data / "relations" / "more.yaml").write_text(
         (data / "relations" / "base.yaml").read_text().split("\n\n")[0]
