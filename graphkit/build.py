@@ -92,7 +92,9 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
           progress: Callable[[Iterable], Iterable] | None = None,
           metrics: bool = False, background: bool = False, rdf: bool = True,
           beside_measures: Callable[[object, list[dict]], object] | None = None,
-          keep_records: Callable[[Dataset], bool] | None = None) -> BuildResult:
+          keep_records: Callable[[Dataset], bool] | None = None,
+          meanwhile: Callable[["BuildResult", Callable[[], bool]], None] | None = None
+          ) -> BuildResult:
     """Load and check ``data``, build its triples and validate them with SHACL.
 
     ``shacl`` None (the default) validates graphs up to ``SHACL_AUTO_LIMIT`` triples and notes
@@ -106,7 +108,9 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
     measures' own where they run in one (a child forked later would keep a copy of every page
     this process changes meanwhile); ``result.beside`` waits for it. ``keep_records(ds)``
     False: the relations' records and facts are let go once the triples are made
-    (:meth:`BuildResult.release_records`).
+    (:meth:`BuildResult.release_records`). ``meanwhile(result, done)`` runs once the triples
+    are made if the measures are still being computed in another process (``done()`` says
+    whether they are ready): the build writes ahead what the measures do not change.
     """
     clock = Stages()
     with clock("read and check the records"):
@@ -137,6 +141,11 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
         result.lines, result.triples = canonical(made)
         del made
     if metrics:
+        from .forks import ready
+
+        if meanwhile is not None and not ready(measured):
+            with clock("write the JSON-LD the measures leave alone, meanwhile"):
+                meanwhile(result, lambda: ready(measured))
         with clock("measure the actors (the rest of it)"):
             published = _metrics(result, measured())
         with clock("add the measures to the triples"):
@@ -240,19 +249,29 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
     network.html and (with ``site``) the static site site/. ``site`` None (the default) writes
     the site for up to ``SITE_AUTO_LIMIT`` actors and notes the skip beyond (``graphkit site``
     writes it at any size)."""
+    from .exports import JsonLdAhead, PARALLEL_FROM, write_exports
+
     extra: dict = {}
     staged = None
-    result = check(data, shown_as, shacl, progress, metrics, background=True,
-                   beside_measures=_draw,
-                   keep_records=lambda ds: (len(ds.relations) < RELEASE_RECORDS_FROM
-                                            or metrics and _site_wanted(site, ds)))
+    ahead = JsonLdAhead(out)
+    try:
+        result = check(data, shown_as, shacl, progress, metrics, background=True,
+                       beside_measures=_draw,
+                       keep_records=lambda ds: (len(ds.relations) < RELEASE_RECORDS_FROM
+                                                or metrics and _site_wanted(site, ds)),
+                       meanwhile=lambda result, done: (
+                           ahead.write(result.triples, result.lines, done)
+                           if len(result.lines) >= PARALLEL_FROM else None))
+    except BaseException:
+        ahead.close()
+        raise
     if result.beside is not None:
         extra["network.html"] = result.beside
     if not result.ok:
+        ahead.close()
         result.finish_shacl()
         _collect(extra)
         return result
-    from .exports import write_exports
 
     try:
         if metrics:  # made while SHACL runs in the background
@@ -277,7 +296,8 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
         if not result.ok:
             return result
         with result.stages("write the graph, the table and the map"):
-            result.written = write_exports(out, result.triples, result.lines, extra=extra)
+            result.written = write_exports(out, result.triples, result.lines, extra=extra,
+                                           ahead=ahead)
         if staged is not None:
             staged.commit()
             staged = None
@@ -286,6 +306,7 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
         raise WriteError(f"could not write the exports into {out}: "
                          f"{getattr(exc, 'strerror', None) or exc}") from None
     finally:
+        ahead.close()
         result.finish_shacl()
         if staged is not None:
             staged.discard()

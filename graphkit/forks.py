@@ -173,7 +173,28 @@ def in_child_steps(first: Callable[[], object], *then: Callable[[object], object
             raise value
         return value
 
-    return [lambda k=k: wait(k) for k in range(len(steps))]
+    def waiter(k: int) -> Callable[[], object]:
+        def answer():
+            return wait(k)
+
+        # the answer can be had at once: it came, or it is the next one and waits in the pipe
+        answer.ready = lambda: len(got) > k or (len(got) == k and not receive.closed
+                                                and receive.poll(0))
+        return answer
+
+    return [waiter(k) for k in range(len(steps))]
+
+
+def ready(waiter: Callable[[], object]) -> bool:
+    """Whether calling ``waiter`` (of :func:`in_child_steps` or :func:`in_child`) would answer
+    at once; True for any other function (its answer is made when called).
+
+    >>> first, = in_child_steps(lambda: 1)
+    >>> first(), ready(first), ready(lambda: 2)
+    (1, True, True)
+    """
+    is_ready = getattr(waiter, "ready", None)
+    return True if is_ready is None else bool(is_ready())
 
 
 PIPE_HOLDS = 60_000  # bytes: a larger answer goes through a file, so the child can end at once
