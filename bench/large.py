@@ -24,7 +24,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import GRAPHKIT, _stages, cold, generated, measure, triples_of, write_section  # noqa: E402
+from run import (GRAPHKIT, _stages, cold, generated, measure, stage_names,  # noqa: E402
+                 triples_of, write_section)
 
 
 def as_json_lines(data: Path, out: Path) -> Path:
@@ -67,7 +68,7 @@ def main() -> None:
             mib = sum(p.stat().st_size for p in data.rglob("*") if p.is_file()) / 2**20
             rows.append((name, mib, triples_of(out), wall, peak))
             stages.append((name, _stages(output)))
-    names = list(dict.fromkeys(n for _, found in stages for n in found))
+    names = stage_names(stages)
     text = "\n".join(
         [f"Measured {time.strftime('%Y-%m-%d')} on this machine (2 cores): `graphkit build` of "
          "the generated 100,000 actors and 600,000 relations, one fresh process each, empty "

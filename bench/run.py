@@ -161,7 +161,7 @@ def main() -> None:
     table += [f"| {c} | {s} | {t:,} | {w} | {a} | {f} | {o} | {m:,} |"
               for c, s, t, w, a, f, o, m in rows]
     text = "\n".join(table)
-    names = list(dict.fromkeys(n for _, found in stages for n in found))
+    names = stage_names(stages)
     stage_table = "\n".join(
         [f"`graphkit build --force --timings`, measured {time.strftime('%Y-%m-%d')}: wall "
          "seconds of each stage as the main process lives it (work done meanwhile in other "
@@ -174,6 +174,24 @@ def main() -> None:
     if args.write:
         write_section(MARK_START, MARK_END, text)
         write_section(STAGES_START, STAGES_END, stage_table)
+
+
+def stage_names(stages: list[tuple[str, dict[str, float]]]) -> list[str]:
+    """The stages of every case, as a table's rows: each case's in its order (a stage only
+    some cases have stands after the one before it there), "in all" last.
+
+    >>> stage_names([("a", {"read": 1, "write": 2, "in all": 3}),
+    ...              ("b", {"read": 1, "ahead": 1, "write": 2, "in all": 4})])
+    ['read', 'ahead', 'write', 'in all']
+    """
+    names: list[str] = []
+    for _, found in stages:
+        before = None
+        for name in found:
+            if name not in names:
+                names.insert(names.index(before) + 1 if before is not None else 0, name)
+            before = name
+    return sorted(names, key=lambda name: name == "in all")
 
 
 def _stages(output: str) -> dict[str, float]:

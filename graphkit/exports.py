@@ -276,17 +276,22 @@ class JsonLdAhead:
         stop = bisect_left(lines, "<" + GK, start)
         if stop - start < 1_000:
             return
-        self.file = tempfile.TemporaryFile(dir=self.folder if self.folder.is_dir() else None)
-        nodes: list[str] = []
-        written, end = False, stop
-        for k, (text, after) in enumerate(_jsonld_nodes(triples, start, stop)):
-            nodes.append(text)
-            if len(nodes) >= 10_000:
-                written = self._put(nodes, written)
-            if k % 2_000 == 1_999 and done():
-                end = after
-                break
-        self._put(nodes, written)
+        try:
+            self.file = tempfile.TemporaryFile(
+                dir=self.folder if self.folder.is_dir() else None)
+            nodes: list[str] = []
+            written, end = False, stop
+            for k, (text, after) in enumerate(_jsonld_nodes(triples, start, stop)):
+                nodes.append(text)
+                if len(nodes) >= 10_000:
+                    written = self._put(nodes, written)
+                if k % 2_000 == 1_999 and done():
+                    end = after
+                    break
+            self._put(nodes, written)
+        except OSError:  # no room for it: the JSON-LD is written whole later (or says why not)
+            self.close()
+            return
         self.first, self.last, self.count = lines[start], lines[end - 1], end - start
 
     def _put(self, nodes: list[str], written: bool) -> bool:

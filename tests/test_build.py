@@ -184,6 +184,26 @@ def test_json_ld_written_ahead_is_used_only_where_it_still_stands(shipped, tmp_p
     ahead.close()
 
 
+def test_json_ld_ahead_without_room_is_written_whole_later(shipped, tmp_path,
+                                                           monkeypatch) -> None:
+    """No room to write the JSON-LD ahead (a full disk): nothing is kept of it, and the export
+    is written whole, the same."""
+    import errno
+    import tempfile
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    ahead = exports.JsonLdAhead(tmp_path)
+    monkeypatch.setattr(tempfile, "TemporaryFile", full)
+    ahead.write(shipped.triples, shipped.lines, lambda: False)
+    monkeypatch.undo()
+    assert ahead.count == 0 and ahead.place(shipped.lines) is None
+    written = exports.write_exports(tmp_path / "out", shipped.triples, shipped.lines,
+                                    ["jsonld"], ahead=ahead)
+    assert written[0].read_bytes() == exports.jsonld(shipped.triples)
+
+
 def test_a_build_writes_json_ld_ahead_while_the_measures_run(tmp_path, monkeypatch) -> None:
     """A build whose measures run in another process writes the JSON-LD of the subjects they
     leave alone meanwhile (from 2,000 actors and 200,000 triples; here at any size, with the
