@@ -305,14 +305,19 @@ class JsonLdAhead:
     def place(self, lines: list[str]) -> int | None:
         """Where the run written ahead begins in the sorted, unique N-Triples ``lines``, if it
         is there unchanged (no line was added inside it: its first and last lines stand as far
-        apart as before); None otherwise."""
+        apart as before) and still whole subjects (no line of its first or last subject was
+        added beside it); None otherwise."""
         if self.file is None or not self.count:
             return None
         at = bisect_left(lines, self.first)
         end = at + self.count - 1
-        if end < len(lines) and lines[at] == self.first and lines[end] == self.last:
-            return at
-        return None
+        if not (end < len(lines) and lines[at] == self.first and lines[end] == self.last):
+            return None
+        if at > 0 and _subject(lines[at - 1]) == _subject(self.first):
+            return None
+        if end + 1 < len(lines) and _subject(lines[end + 1]) == _subject(self.last):
+            return None
+        return at
 
     def copy_to(self, out: BinaryIO) -> bool:
         self.file.seek(0)
@@ -475,6 +480,11 @@ def _sync_and_close(fh: BinaryIO) -> None:
         fh.close()
 
 
+def _subject(line: str) -> str:
+    """The subject of an N-Triples line, as written (``<iri>``)."""
+    return line[:line.index(" ")]
+
+
 def _subject_start(lines: list[str], at: int) -> int:
     """The first line from ``at`` on whose subject is not the line's before it (``len(lines)``
     if none): where the Turtle can be cut in two.
@@ -484,7 +494,7 @@ def _subject_start(lines: list[str], at: int) -> int:
     """
     at = max(at, 1)
     while at < len(lines):
-        if lines[at][:lines[at].index(" ")] != lines[at - 1][:lines[at - 1].index(" ")]:
+        if _subject(lines[at]) != _subject(lines[at - 1]):
             return at
         at += 1
     return len(lines)

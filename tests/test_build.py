@@ -175,12 +175,15 @@ def test_json_ld_written_ahead_is_used_only_where_it_still_stands(shipped, tmp_p
 
     ahead = exports.JsonLdAhead(tmp_path)
     ahead.write(triples, lines, lambda: False)
-    inside = lines[ahead.place(lines) + 10].split(" ", 1)[0][1:-1]
-    merged = merge_canonical((lines, triples), canonical([(inside, GK + "note", Lit("new"))]))
-    assert ahead.place(merged[0]) is None
-    written = exports.write_exports(tmp_path / "out", merged[1], merged[0], ["jsonld"],
-                                    ahead=ahead)
-    assert written[0].read_bytes() == exports.jsonld(merged[1])
+    at = ahead.place(lines)
+    inside = lines[at + 10].split(" ", 1)[0][1:-1]
+    first = lines[at].split(" ", 1)[0][1:-1]  # a line of it, before it in order: not whole
+    for added in ((inside, GK + "note", Lit("new")), (first, "http://0", Lit("new"))):
+        merged = merge_canonical((lines, triples), canonical([added]))
+        assert ahead.place(merged[0]) is None
+        written = exports.write_exports(tmp_path / "out", merged[1], merged[0], ["jsonld"],
+                                        ahead=ahead)
+        assert written[0].read_bytes() == exports.jsonld(merged[1])
     ahead.close()
 
 
