@@ -7,6 +7,8 @@ import json
 
 import pytest
 import rdflib
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO
 from graphkit import exports
@@ -137,3 +139,22 @@ def test_actors_carry_their_superclasses_so_queries_need_no_reasoner(graph) -> N
     actor = rdflib.Namespace(PREFIXES["actor"])
     types = set(graph.objects(actor.malaysia, rdflib.RDF.type))
     assert {GK.State, org.Organization, org.FormalOrganization, GK.Actor} <= types
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 80), st.integers(0, 3), st.integers(0, 300)),
+                min_size=40, max_size=400),
+       st.lists(st.tuples(st.integers(0, 80), st.integers(0, 3), st.integers(0, 300)),
+                max_size=30))
+def test_merging_two_sorted_graphs_is_sorting_both(first, second) -> None:
+    """The measures' triples merged into the graph's (each run already in N-Triples order) give
+    what ordering all of them at once gives: the same lines and triples, repeats kept once,
+    whether a triple lands among the next few lines or far beyond."""
+    from graphkit.to_rdf import Lit, canonical, merge_canonical
+
+    def triples(picks: list[tuple[int, int, int]]) -> list[tuple]:
+        return [(f"http://s/{s}", f"http://p/{p}", Lit(str(o)) if o % 2 else f"http://o/{o}")
+                for s, p, o in picks]
+
+    a, b = canonical(triples(first)), canonical(triples(second))
+    assert merge_canonical(a, b) == canonical(triples(first) + triples(second))
