@@ -183,11 +183,12 @@ def write_jsonld(triples, out: BinaryIO, ahead: "JsonLdAhead | None" = None,
     out.write(b"\n ]\n}\n")
 
 
-def _write_nodes(out: BinaryIO, nodes: list[str], written: bool) -> bool:
-    """Write ``nodes`` (emptied) after those already ``written``; whether any now is."""
+def _write_nodes(out: BinaryIO, nodes: list[str], written: bool, first: str = "\n  ") -> bool:
+    """Write ``nodes`` (emptied) after those already ``written`` (before the first: ``first``),
+    one a line; whether any now is."""
     if not nodes:
         return written
-    out.write((("\n  " if not written else ",\n  ") + ",\n  ".join(nodes)).encode("utf-8"))
+    out.write(((first if not written else ",\n  ") + ",\n  ".join(nodes)).encode("utf-8"))
     nodes.clear()
     return True
 
@@ -284,23 +285,15 @@ class JsonLdAhead:
             for k, (text, after) in enumerate(_jsonld_nodes(triples, start, stop)):
                 nodes.append(text)
                 if len(nodes) >= 10_000:
-                    written = self._put(nodes, written)
+                    written = _write_nodes(self.file, nodes, written, "")
                 if k % 2_000 == 1_999 and done():
                     end = after
                     break
-            self._put(nodes, written)
+            _write_nodes(self.file, nodes, written, "")
         except OSError:  # no room for it: the JSON-LD is written whole later (or says why not)
             self.close()
             return
         self.first, self.last, self.count = lines[start], lines[end - 1], end - start
-
-    def _put(self, nodes: list[str], written: bool) -> bool:
-        if nodes:
-            self.file.write(((",\n  " if written else "") + ",\n  ".join(nodes))
-                            .encode("utf-8"))
-            nodes.clear()
-            return True
-        return written
 
     def place(self, lines: list[str]) -> int | None:
         """Where the run written ahead begins in the sorted, unique N-Triples ``lines``, if it
