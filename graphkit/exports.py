@@ -172,7 +172,8 @@ def write_jsonld(triples, out: BinaryIO, ahead: "JsonLdAhead | None" = None,
                  else [(0, None)]):
         if part is ahead:
             out.write(b",\n  " if written else b"\n  ")
-            written = ahead.copy_to(out) or written
+            ahead.copy_to(out)
+            written = True
             continue
         nodes: list[str] = []  # written 10,000 at a time, each on its line
         for text, _ in _jsonld_nodes(triples, *part):
@@ -312,10 +313,9 @@ class JsonLdAhead:
             return None
         return at
 
-    def copy_to(self, out: BinaryIO) -> bool:
+    def copy_to(self, out: BinaryIO) -> None:
         self.file.seek(0)
         shutil.copyfileobj(self.file, out, 1 << 20)
-        return True
 
     def close(self) -> None:
         if self.file is not None:
@@ -399,8 +399,8 @@ class Staging:
         if exc_type is not None:
             try:
                 self._settled()
-            except OSError:
-                pass  # the block's own error is the one raised
+            except Exception:  # noqa: BLE001 - the block's own error is the one raised
+                pass
             self._discard()
 
     def commit(self) -> list[Path]:
@@ -427,9 +427,10 @@ def write_exports(folder: Path, triples, lines: list[str], formats: Iterable[str
     place, see :class:`JsonLdAhead`)."""
     formats = [f for f in FORMATS if f in set(formats)]
     at = ahead.place(lines) if ahead is not None and "jsonld" in formats else None
+    ahead = ahead if at is not None else None  # only where it still stands
     parallel = "ttl" in formats and len(lines) >= PARALLEL_FROM
     # the JSON-LD left to write here sets how much of the Turtle this process takes after it
-    left = 1 - (ahead.count / len(lines) if at is not None else 0)
+    left = 1 - (ahead.count / len(lines) if ahead is not None else 0)
     share = 0.5 + (TURTLE_SHARE - 0.5) * left
     split = _subject_start(lines, int(len(lines) * share)) if parallel else len(lines)
     offset: list[int] = []  # where the N-Triples file's line ``split`` begins
@@ -450,8 +451,8 @@ def write_exports(folder: Path, triples, lines: list[str], formats: Iterable[str
                 else:
                     turtle_file(nt, ttl)
             if "jsonld" in formats:
-                stage.write(FORMATS["jsonld"], lambda fh: write_jsonld(
-                    triples, fh, ahead if at is not None else None, at or 0))
+                stage.write(FORMATS["jsonld"],
+                            lambda fh: write_jsonld(triples, fh, ahead, at or 0))
             for name, data in sorted((extra or {}).items()):
                 stage.write(name, lambda fh, data=data: fh.write(data() if callable(data) else data))
             if turtle is not None:
