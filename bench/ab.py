@@ -39,8 +39,10 @@ def timed(args: list[str], env: dict) -> tuple[float, float, int]:
     the peak resident memory in MiB of its largest process, for one run of ``args``."""
     with tempfile.TemporaryFile(mode="w+") as log:  # a file, not a pipe: never blocks the build
         started = time.perf_counter()
-        proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=log,
-                                text=True)
+        # run from outside the checkout: a helper started with `python -c` would import the
+        # checkout's graphkit from the folder it runs in, whichever version is timed
+        proc = subprocess.Popen(args, cwd=tempfile.gettempdir(), env=env,
+                                stdout=subprocess.DEVNULL, stderr=log, text=True)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)

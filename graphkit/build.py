@@ -249,11 +249,13 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
     network.html and (with ``site``) the static site site/. ``site`` None (the default) writes
     the site for up to ``SITE_AUTO_LIMIT`` actors and notes the skip beyond (``graphkit site``
     writes it at any size)."""
+    from .export_pieces import PieceStore
     from .exports import JsonLdAhead, PARALLEL_FROM, write_exports
 
     extra: dict = {}
     staged = None
-    ahead = JsonLdAhead(out)
+    reuse = PieceStore.default(out)  # the previous exports' pieces, copied where unchanged
+    ahead = JsonLdAhead(out, reuse.found.get("graph.jsonld"))
     try:
         result = check(data, shown_as, shacl, progress, metrics, background=True,
                        beside_measures=_draw,
@@ -264,11 +266,13 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
                            if len(result.lines) >= PARALLEL_FROM else None))
     except BaseException:
         ahead.close()
+        reuse.close()
         raise
     if result.beside is not None:
         extra["network.html"] = result.beside
     if not result.ok:
         ahead.close()
+        reuse.close()
         result.finish_shacl()
         _collect(extra)
         return result
@@ -297,7 +301,7 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
             return result
         with result.stages("write the graph, the table and the map"):
             result.written = write_exports(out, result.triples, result.lines, extra=extra,
-                                           ahead=ahead)
+                                           ahead=ahead, reuse=reuse)
         if staged is not None:
             staged.commit()
             staged = None
@@ -307,6 +311,7 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
                          f"{getattr(exc, 'strerror', None) or exc}") from None
     finally:
         ahead.close()
+        reuse.close()
         result.finish_shacl()
         if staged is not None:
             staged.discard()

@@ -6,9 +6,11 @@ N-Triples as the sorted lines; Turtle by pyoxigraph from those lines (rdflib's s
 context inlined, one subject per line. The same data gives the same bytes.
 
 Files are streamed to temporary names beside their targets and moved into place only when all are
-written (:class:`Staging`), so a failure leaves the previous exports untouched. On large graphs the
-Turtle of most of the staged N-Triples file is written by another Python process
-(:class:`TurtleProcess`) while this one writes the JSON-LD, then the Turtle of the rest.
+written (:class:`Staging`), so a failure leaves the previous exports untouched. The graph is
+written in chunks of whole subjects (:mod:`graphkit.export_pieces`): the Turtle and JSON-LD of a
+chunk the previous build wrote are copied from its files. Where much Turtle is left to write,
+another Python process (:class:`TurtleProcess`) writes most of it while this one writes the
+JSON-LD, then the Turtle of the rest.
 """
 
 from __future__ import annotations
@@ -22,13 +24,15 @@ import subprocess
 import sys
 import tempfile
 from bisect import bisect_left
-from itertools import islice
+from functools import lru_cache
 from json.encoder import encode_basestring as _json  # a str as JSON, as json.dumps writes it
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from .export_pieces import (PieceStore, Pieces, PieceWriter, chunk_starts, digest,
+                            first_found)
 from .files import shipped
 from .namespaces import ACTOR, GK, PREFIXES
 
@@ -37,12 +41,17 @@ XSD_STRING = PREFIXES["xsd"] + "string"
 RDF_TYPE = PREFIXES["rdf"] + "type"
 FORMATS = {"ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld"}
 PARALLEL_FROM = 200_000  # triples; below this all exports take well under a second
-#: the share of the lines whose Turtle the helper process writes while this one writes the
-#: JSON-LD, then the Turtle of the rest (at 10,000 actors 4.7 s of Turtle, 4.2 s of JSON-LD):
-#: both end together. Where most of the JSON-LD was written ahead (:class:`JsonLdAhead`) the
-#: share falls towards a half, in proportion.
-TURTLE_SHARE = 0.9
+#: the JSON-LD's time a triple against the Turtle's (at 10,000 actors 4.2 s and 4.7 s): the
+#: helper process writes the Turtle of so many of the triples left that it ends when this one
+#: has written the JSON-LD left and the Turtle of the rest
+JSONLD_COST = 0.9
 _PREFIX_ORDER = {f"@prefix {p}: <{ns}> .".encode(): i for i, (p, ns) in enumerate(PREFIXES.items())}
+
+
+def _nt_bytes(lines: list[str], start: int = 0, stop: int | None = None) -> bytes:
+    """The N-Triples of ``lines[start:stop]``, a line each."""
+    part = lines[start:stop]
+    return ("\n".join(part) + "\n").encode("utf-8") if part else b""
 
 
 def write_ntriples(lines: list[str], out: BinaryIO, start: int = 0,
@@ -50,83 +59,55 @@ def write_ntriples(lines: list[str], out: BinaryIO, start: int = 0,
     """N-Triples, one triple a line, in the given (sorted) order (of ``lines[start:stop]``)."""
     stop = len(lines) if stop is None else stop
     for at in range(start, stop, 50_000):
-        out.write(("\n".join(lines[at:min(at + 50_000, stop)]) + "\n").encode("utf-8"))
+        out.write(_nt_bytes(lines, at, min(at + 50_000, stop)))
 
 
-def write_turtle(ntriples_file: Path, out: BinaryIO, size: int | None = None) -> None:
-    """Turtle of an N-Triples file (of its first ``size`` bytes if given), in its order: the
-    project's prefixes (in a fixed order), subjects grouped. pyoxigraph writes it into a
-    nameless file beside the N-Triples (not into memory: 640 MB at 100,000 actors), copied out
-    behind the reordered prefixes."""
-    with open(ntriples_file, "rb") as source:
-        head, body = _turtle_of(source if size is None else io.BufferedReader(
-            _Head(source, size), 1 << 20), Path(ntriples_file).parent)
-        with body:
-            head.sort(key=lambda line: _PREFIX_ORDER.get(line, len(_PREFIX_ORDER)))
-            out.write(b"\n".join(head) + b"\n\n")
-            shutil.copyfileobj(body, out, 1 << 20)
+def turtle_body(ntriples: bytes) -> bytes:
+    """pyoxigraph's Turtle of N-Triples (of whole subjects), without the prefixes: subjects
+    grouped, in the given order. The Turtle of a subject's triples depends on them alone, so the
+    bodies of consecutive runs of subjects make the body of all of them.
+
+    >>> turtle_body(b'<https://w3id.org/graphkit/id/actor/a> <http://www.w3.org/2000/01/rdf-schema#label> "A" .\\n')
+    b'actor:a rdfs:label "A" .\\n'
+    """
+    data = ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES),
+                        format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    at = 0
+    while data.startswith(b"@prefix ", at):  # pyoxigraph writes them all, in no fixed order
+        at = data.index(b"\n", at) + 1
+    return data[at:]
 
 
-def write_turtle_rest(ntriples_file: Path, start: int, out: BinaryIO) -> None:
-    """The Turtle of an N-Triples file from byte ``start`` on, without the prefixes: what
-    follows :func:`write_turtle` of the bytes before it, when a subject begins there (the
-    Turtle of a subject's triples depends on them alone), to make the same file."""
-    with open(ntriples_file, "rb") as source:
-        source.seek(start)
-        _, body = _turtle_of(source, Path(ntriples_file).parent)
-        with body:
-            shutil.copyfileobj(body, out, 1 << 20)
-
-
-def _turtle_of(source: BinaryIO, folder: Path) -> tuple[list[bytes], BinaryIO]:
-    """pyoxigraph's Turtle of the N-Triples ``source``: its prefix lines, and a nameless file in
-    ``folder`` (read from the first triple on) holding the rest."""
-    body = tempfile.TemporaryFile(dir=folder)
-    try:
-        ox.serialize(ox.parse(source, format=ox.RdfFormat.N_TRIPLES), body,
-                     format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        body.seek(0)
-        head = []
-        while True:
-            at = body.tell()
-            line = body.readline()
-            if not line.startswith(b"@prefix "):
-                break
-            head.append(line.rstrip(b"\n"))
-        body.seek(at)
-    except BaseException:
-        body.close()
-        raise
-    return head, body
-
-
-class _Head(io.RawIOBase):
-    """The first ``size`` bytes of a binary file, read from where it stands."""
-
-    def __init__(self, source: BinaryIO, size: int) -> None:
-        self.source, self.left = source, size
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        n = min(len(buffer), self.left)
-        if n <= 0:
-            return 0
-        got = self.source.readinto(memoryview(buffer)[:n]) or 0
-        self.left -= got
-        return got
+@lru_cache(maxsize=1)
+def turtle_header() -> bytes:
+    """The project's prefixes as pyoxigraph writes them, in a fixed order, then a blank line."""
+    probe = f"<{ACTOR}x> <{RDF_TYPE}> <{ACTOR}y> .\n".encode()
+    data = ox.serialize(ox.parse(probe, format=ox.RdfFormat.N_TRIPLES),
+                        format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    head = [line for line in data.split(b"\n") if line.startswith(b"@prefix ")]
+    head.sort(key=lambda line: _PREFIX_ORDER.get(line, len(_PREFIX_ORDER)))
+    return b"\n".join(head) + b"\n\n"
 
 
 def turtle(lines: list[str]) -> bytes:
-    """The Turtle of sorted N-Triples lines, in memory (see :func:`write_turtle`)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        nt = Path(tmp) / "graph.nt"
-        with open(nt, "wb") as fh:
-            write_ntriples(lines, fh)
-        out = io.BytesIO()
-        write_turtle(nt, out)
-        return out.getvalue()
+    """The Turtle of sorted N-Triples lines, in memory: the prefixes, then the subjects."""
+    return turtle_header() + (turtle_body(_nt_bytes(lines)) if lines else b"")
+
+
+def turtle_pieces(ntriples_file: str, ranges_file: str, target: str) -> None:
+    """The helper process's job (:class:`TurtleProcess`): the Turtle body of each byte range
+    ``[offset, length]`` (JSON) of the N-Triples file, one after another into ``target``; their
+    lengths are printed, as JSON."""
+    with open(ranges_file, encoding="utf-8") as fh:
+        ranges = json.load(fh)
+    lengths = []
+    with open(ntriples_file, "rb") as source, open(target, "wb") as out:
+        for offset, length in ranges:
+            source.seek(offset)
+            body = turtle_body(source.read(length))
+            out.write(body)
+            lengths.append(len(body))
+    sys.stdout.write(json.dumps(lengths))
 
 
 def ntriples(lines: list[str]) -> bytes:
@@ -159,52 +140,56 @@ def _compact(iri: str) -> str:
 _COMPACT: dict[str, str] = {}
 
 
-def write_jsonld(triples, out: BinaryIO, ahead: "JsonLdAhead | None" = None,
-                 at: int = 0) -> None:
+def write_jsonld(triples, out: BinaryIO, starts: list[int] | None = None,
+                 names: list[bytes] | None = None, found: Iterable[Pieces] = ()
+                 ) -> dict[bytes, tuple[int, int, int]]:
     """Compacted, flattened JSON-LD with the context inlined (works offline): one line per
-    subject, in the order of ``triples`` (N-Triples order), so diffs stay readable. The nodes
-    of the run of subjects ``ahead`` wrote (while the measures were computed), found at
-    ``triples[at]`` (:meth:`JsonLdAhead.place`), are copied from it."""
-    out.write(('{"@context": ' + json.dumps(context(), ensure_ascii=False, indent=1)
-               + ',\n "@graph": [').encode("utf-8"))
-    written = False
-    for part in ([(0, at), ahead, (at + ahead.count, None)] if ahead is not None
-                 else [(0, None)]):
-        if part is ahead:
-            out.write(b",\n  " if written else b"\n  ")
-            ahead.copy_to(out)
-            written = True
-            continue
-        nodes: list[str] = []  # written 10,000 at a time, each on its line
-        for text, _ in _jsonld_nodes(triples, *part):
-            nodes.append(text)
-            if len(nodes) >= 10_000:
-                written = _write_nodes(out, nodes, written)
-        written = _write_nodes(out, nodes, written)
+    subject, in the order of ``triples`` (N-Triples order), so diffs stay readable. Written
+    chunk by chunk (``starts``: :func:`graphkit.export_pieces.chunk_starts`); a chunk named in
+    ``names`` whose piece one of ``found`` holds (the previous export's, those written while
+    the measures ran) is copied from it. Returns where each named chunk's piece lies in the
+    file (offset, length, CRC-32)."""
+    head = ('{"@context": ' + json.dumps(context(), ensure_ascii=False, indent=1)
+            + ',\n "@graph": [').encode("utf-8")
+    starts = chunk_starts(triples) if starts is None else starts
+    bounds = [*starts, len(triples)]
+    found = list(found)
+    memo: tuple[dict, dict] = ({}, {})
+    pieces = PieceWriter(out)
+    pieces.put(head)
+    for k in range(len(starts)):
+        piece = first_found(found, names[k]) if names is not None else None
+        if piece is None:
+            piece = jsonld_piece(triples, bounds[k], bounds[k + 1], memo)
+        pieces.put(b",\n  " if k else b"\n  ")
+        if names is not None:
+            pieces.add(names[k], piece)
+        else:
+            pieces.put(piece)
     out.write(b"\n ]\n}\n")
+    return pieces.index
 
 
-def _write_nodes(out: BinaryIO, nodes: list[str], written: bool, first: str = "\n  ") -> bool:
-    """Write ``nodes`` (emptied) after those already ``written`` (before the first: ``first``),
-    one a line; whether any now is."""
-    if not nodes:
-        return written
-    out.write(((first if not written else ",\n  ") + ",\n  ".join(nodes)).encode("utf-8"))
-    nodes.clear()
-    return True
+def jsonld_piece(triples, start: int, stop: int, memo: tuple[dict, dict] | None = None
+                 ) -> bytes:
+    """The JSON-LD nodes of ``triples[start:stop]`` (whole subjects), a line each (``memo``:
+    what one call keeps for the next, see :func:`_jsonld_nodes`)."""
+    return ",\n  ".join([text for text, _ in _jsonld_nodes(triples, start, stop, memo)]
+                        ).encode("utf-8")
 
 
-def _jsonld_nodes(triples, start: int = 0, stop: int | None = None
-                  ) -> Iterator[tuple[str, int]]:
+def _jsonld_nodes(triples, start: int = 0, stop: int | None = None,
+                  memo: tuple[dict, dict] | None = None) -> Iterator[tuple[str, int]]:
     """The JSON-LD node of each subject of ``triples[start:stop]`` (its triples side by side,
     as in N-Triples order), with where the next subject's triples begin.
 
     Each node is what ``json.dumps(node, ensure_ascii=False, sort_keys=True)`` gives, written
-    from the JSON text of each value (an IRI's kept once made: the same objects recur on many
-    subjects) instead of a dictionary encoded whole: this runs once per triple."""
+    from the JSON text of each value (an IRI's kept once made, in ``memo`` from one call to the
+    next: the same objects recur on many subjects) instead of a dictionary encoded whole: this
+    runs once per triple."""
     compact, known = _compact, _COMPACT.get
-    ids: dict[str, str] = {}  # IRI -> the text of {"@id": its compact form}
-    keys: dict[str, tuple[str, str]] = {}  # predicate IRI -> its compact form, and as JSON
+    # IRI -> the text of {"@id": its compact form}; predicate IRI -> its compact form, as JSON
+    ids, keys = memo if memo is not None else ({}, {})
 
     def node(s: str, types: list[str], values: dict[str, list[str]]) -> str:
         items = [("@id", '"@id": ' + _json(known(s) or compact(s)))]
@@ -220,7 +205,7 @@ def _jsonld_nodes(triples, start: int = 0, stop: int | None = None
     types: list[str] = []
     values: dict[str, list[str]] = {}
     i = start
-    for i, (s, p, o) in enumerate(islice(triples, start, stop), start):
+    for i, (s, p, o) in enumerate(triples[start:stop], start):
         if s != subject:
             if subject is not None:
                 yield node(subject, types, values), i
@@ -254,73 +239,55 @@ def _jsonld_nodes(triples, start: int = 0, stop: int | None = None
 
 
 class JsonLdAhead:
-    """The JSON-LD nodes of the subjects no measure touches, written while the measures are
+    """The JSON-LD pieces of the subjects no measure touches, written while the measures are
     computed: the build's main process would otherwise only wait for them (2 s at 10,000
     actors, 40 s at 100,000). Those subjects are the relations, citations, issues and
     sources, most of the graph: in N-Triples order they lie between the actors (whose
-    measures are added) and the ontology's terms (where the measures are declared).
-    :func:`write_jsonld` copies the nodes in place if that run of triples is still there,
-    unchanged, once the measures are added; otherwise it writes them anew.
+    measures are added) and the ontology's terms (where the measures are declared), borders
+    where a chunk always begins (:func:`graphkit.export_pieces.chunk_starts`). Each piece is
+    named by its chunk's N-Triples, so :func:`write_jsonld` uses one only where that chunk is
+    still there, unchanged, once the measures are added; chunks the previous export holds
+    (``found``) are left to be copied from there.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, found: Pieces | None = None) -> None:
         self.folder = Path(folder)
-        self.file: BinaryIO | None = None
-        self.first = self.last = ""  # the N-Triples lines of the run's first and last triple
-        self.count = 0  # its triples
+        self.found = found if found is not None else Pieces()
+        self.pieces = Pieces()  # the pieces written, in a nameless file
+        self.count = 0  # the triples of the chunks looked at (written, or found)
 
     def write(self, triples: list, lines: list[str], done: Callable[[], bool]) -> None:
-        """Write the nodes of the run from its start until ``done()`` (asked every 2,000
-        subjects) or its end, whichever comes first, into a nameless file in the folder (in
-        the system's temporary folder if it does not exist yet: a build that then fails leaves
-        no folder behind)."""
+        """Write the pieces of the run's chunks from its start until ``done()`` (asked every 8
+        chunks, about 500 subjects) or its end, whichever comes first, into a nameless file in
+        the folder (in the system's temporary folder if it does not exist yet: a build that then
+        fails leaves no folder behind)."""
         start = bisect_left(lines, "<" + ACTOR[:-1] + chr(ord(ACTOR[-1]) + 1))
         stop = bisect_left(lines, "<" + GK, start)
         if stop - start < 1_000:
             return
+        starts = chunk_starts(triples, start, stop)
+        bounds = [*starts, stop]
+        memo: tuple[dict, dict] = ({}, {})
         try:
-            self.file = tempfile.TemporaryFile(
-                dir=self.folder if self.folder.is_dir() else None)
-            nodes: list[str] = []
-            written, end = False, stop
-            for k, (text, after) in enumerate(_jsonld_nodes(triples, start, stop)):
-                nodes.append(text)
-                if len(nodes) >= 10_000:
-                    written = _write_nodes(self.file, nodes, written, "")
-                if k % 2_000 == 1_999 and done():
-                    end = after
+            file = tempfile.TemporaryFile(dir=self.folder if self.folder.is_dir() else None)
+            self.pieces = Pieces(file, {})
+            written = PieceWriter(file, check=False)
+            self.pieces.index = written.index
+            for k in range(len(starts)):
+                name = digest(_nt_bytes(lines, bounds[k], bounds[k + 1]))
+                if name not in self.found:
+                    written.add(name, jsonld_piece(triples, bounds[k], bounds[k + 1], memo))
+                self.count = bounds[k + 1] - start
+                if k % 8 == 7 and done():
                     break
-            _write_nodes(self.file, nodes, written, "")
+            file.flush()
         except OSError:  # no room for it: the JSON-LD is written whole later (or says why not)
             self.close()
-            return
-        self.first, self.last, self.count = lines[start], lines[end - 1], end - start
-
-    def place(self, lines: list[str]) -> int | None:
-        """Where the run written ahead begins in the sorted, unique N-Triples ``lines``, if it
-        is there unchanged (no line was added inside it: its first and last lines stand as far
-        apart as before) and still whole subjects (no line of its first or last subject was
-        added beside it); None otherwise."""
-        if self.file is None or not self.count:
-            return None
-        at = bisect_left(lines, self.first)
-        end = at + self.count - 1
-        if not (end < len(lines) and lines[at] == self.first and lines[end] == self.last):
-            return None
-        if at > 0 and _subject(lines[at - 1]) == _subject(self.first):
-            return None
-        if end + 1 < len(lines) and _subject(lines[end + 1]) == _subject(self.last):
-            return None
-        return at
-
-    def copy_to(self, out: BinaryIO) -> None:
-        self.file.seek(0)
-        shutil.copyfileobj(self.file, out, 1 << 20)
 
     def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
-            self.file = None
+        self.pieces.close()
+        self.pieces = Pieces()
+        self.count = 0
 
 
 def jsonld(triples) -> bytes:
@@ -420,51 +387,126 @@ class Staging:
 
 def write_exports(folder: Path, triples, lines: list[str], formats: Iterable[str] = FORMATS,
                   extra: dict[str, bytes] | None = None,
-                  ahead: JsonLdAhead | None = None) -> list[Path]:
+                  ahead: JsonLdAhead | None = None,
+                  reuse: PieceStore | None = None) -> list[Path]:
     """Write the requested formats of the graph, and any ``extra`` files (name -> bytes, or a
     function returning them, called once the graph is written), into ``folder`` atomically;
-    returns the paths written. ``ahead``: JSON-LD nodes already written (used if still in
-    place, see :class:`JsonLdAhead`)."""
-    formats = [f for f in FORMATS if f in set(formats)]
-    at = ahead.place(lines) if ahead is not None and "jsonld" in formats else None
-    ahead = ahead if at is not None else None  # only where it still stands
-    parallel = "ttl" in formats and len(lines) >= PARALLEL_FROM
-    # the JSON-LD left to write here sets how much of the Turtle this process takes after it
-    left = 1 - (ahead.count / len(lines) if ahead is not None else 0)
-    share = 0.5 + (TURTLE_SHARE - 0.5) * left
-    split = _subject_start(lines, int(len(lines) * share)) if parallel else len(lines)
-    offset: list[int] = []  # where the N-Triples file's line ``split`` begins
+    returns the paths written.
 
-    def ntriples(fh: BinaryIO) -> None:
-        write_ntriples(lines, fh, 0, split)
-        offset.append(fh.tell())
-        write_ntriples(lines, fh, split)
+    The graph is written chunk by chunk (:mod:`graphkit.export_pieces`): the Turtle and JSON-LD
+    of a chunk are copied from ``ahead`` (JSON-LD written while the measures ran) or from the
+    previous exports ``reuse`` found, where they hold it, and written anew otherwise; ``reuse``
+    then keeps where the new files' pieces lie. Where much Turtle is left to write, another
+    Python process (:class:`TurtleProcess`) writes most of it while this one writes the JSON-LD.
+    """
+    formats = [f for f in FORMATS if f in set(formats)]
+    found = reuse.found if reuse is not None else {}
+    old_ttl = found.get(FORMATS["ttl"]) or Pieces()
+    old_jsonld = found.get(FORMATS["jsonld"]) or Pieces()
+    chunks = _Chunks(triples, lines)
+    index: dict[str, dict] = {}
+
+    def jsonld(fh: BinaryIO) -> None:
+        index[FORMATS["jsonld"]] = write_jsonld(
+            triples, fh, chunks.starts, chunks.names,
+            [old_jsonld, ahead.pieces if ahead is not None else None])
+
+    def turtle_file(fh: BinaryIO) -> None:
+        index[FORMATS["ttl"]] = chunks.write_turtle(fh, [mine, helped, old_ttl])
 
     with Staging(folder) as stage:
-        nt = stage.write(FORMATS["nt"] if "nt" in formats else ".scratch.nt", ntriples)
-        turtle = None
+        nt = stage.write(FORMATS["nt"] if "nt" in formats else ".scratch.nt", chunks.write)
+        turtle = mine = helped = None
         try:
             if "ttl" in formats:
-                ttl = stage.path(FORMATS["ttl"])
-                if parallel:  # most of it in another process, beside the JSON-LD
-                    turtle = TurtleProcess(nt, ttl, offset[0])
-                else:
-                    turtle_file(nt, ttl)
+                ttl = stage.path(FORMATS["ttl"])  # written last, listed in its place
+                missing = [k for k, name in enumerate(chunks.names) if name not in old_ttl]
+                cut = 0
+                if chunks.size(missing) >= PARALLEL_FROM:  # most of it in another process
+                    written = ahead.pieces if ahead is not None else Pieces()
+                    left = (chunks.size(k for k, name in enumerate(chunks.names)
+                                        if name not in written and name not in old_jsonld)
+                            if "jsonld" in formats else 0)
+                    cut = chunks.cut(missing, (JSONLD_COST * left + chunks.size(missing)) / 2)
+                    turtle = TurtleProcess(stage, nt, chunks, missing[:cut])
             if "jsonld" in formats:
-                stage.write(FORMATS["jsonld"],
-                            lambda fh: write_jsonld(triples, fh, ahead, at or 0))
+                stage.write(FORMATS["jsonld"], jsonld)
             for name, data in sorted((extra or {}).items()):
                 stage.write(name, lambda fh, data=data: fh.write(data() if callable(data) else data))
-            if turtle is not None:
-                with tempfile.TemporaryFile(dir=folder) as rest:
-                    write_turtle_rest(nt, offset[0], rest)
-                    turtle.wait()
-                    rest.seek(0)
-                    stage.settle(ttl, lambda fh: shutil.copyfileobj(rest, fh, 1 << 20))
+            if "ttl" in formats:
+                mine = chunks.turtle(missing[cut:], stage.path(".turtle-mine"))
+                helped = turtle.wait() if turtle is not None else Pieces()
+                stage.settle(ttl, turtle_file)
         finally:
             if turtle is not None:
                 turtle.stop()
-    return stage.commit()
+            for pieces in (mine, helped):
+                if pieces is not None:
+                    pieces.close()
+    written = stage.commit()
+    if reuse is not None:
+        reuse.save(index)
+    return written
+
+
+class _Chunks:
+    """The graph's chunks (:func:`graphkit.export_pieces.chunk_starts`) as
+    :func:`write_exports` writes them: their N-Triples first (which names them), then the
+    Turtle of those wanted."""
+
+    def __init__(self, triples, lines: list[str]) -> None:
+        self.lines = lines
+        self.starts = chunk_starts(triples)
+        self.bounds = [*self.starts, len(lines)]
+        self.names: list[bytes] = []
+        self.offsets: list[int] = []  # where each begins in the N-Triples file, and the end
+
+    def nt(self, k: int) -> bytes:
+        return _nt_bytes(self.lines, self.bounds[k], self.bounds[k + 1])
+
+    def write(self, fh: BinaryIO) -> None:
+        """Write the N-Triples, naming each chunk and noting where it lies."""
+        at = 0
+        for k in range(len(self.starts)):
+            data = self.nt(k)
+            self.names.append(digest(data))
+            self.offsets.append(at)
+            fh.write(data)
+            at += len(data)
+        self.offsets.append(at)
+
+    def size(self, chunks: Iterable[int]) -> int:
+        """The triples of ``chunks``."""
+        return sum(self.bounds[k + 1] - self.bounds[k] for k in chunks)
+
+    def cut(self, chunks: list[int], triples: float) -> int:
+        """How many of ``chunks``, from the first, hold about ``triples`` triples."""
+        taken = 0
+        for n, k in enumerate(chunks):
+            if taken >= triples:
+                return n
+            taken += self.bounds[k + 1] - self.bounds[k]
+        return len(chunks)
+
+    def turtle(self, chunks: list[int], path: Path) -> Pieces:
+        """The Turtle bodies of ``chunks``, written into ``path`` (a scratch file)."""
+        file = open(path, "w+b")
+        written = PieceWriter(file, check=False)
+        for k in chunks:
+            written.add(self.names[k], turtle_body(self.nt(k)))
+        file.flush()
+        return Pieces(file, written.index)
+
+    def write_turtle(self, fh: BinaryIO, found: list[Pieces]
+                     ) -> dict[bytes, tuple[int, int, int]]:
+        """The Turtle: the prefixes, then each chunk's body as one of ``found`` holds it (or
+        made now, where the previous file no longer holds it as indexed); where each lies
+        (offset, length, CRC-32)."""
+        written = PieceWriter(fh)
+        written.put(turtle_header())
+        for k, name in enumerate(self.names):
+            written.add(name, first_found(found, name) or turtle_body(self.nt(k)))
+        return written.index
 
 
 def _sync_and_close(fh: BinaryIO) -> None:
@@ -474,63 +516,50 @@ def _sync_and_close(fh: BinaryIO) -> None:
         fh.close()
 
 
-def _subject(line: str) -> str:
-    """The subject of an N-Triples line, as written (``<iri>``)."""
-    return line[:line.index(" ")]
-
-
-def _subject_start(lines: list[str], at: int) -> int:
-    """The first line from ``at`` on whose subject is not the line's before it (``len(lines)``
-    if none): where the Turtle can be cut in two.
-
-    >>> _subject_start(['<a> <p> <o> .', '<a> <q> <o> .', '<b> <p> <o> .'], 1)
-    2
-    """
-    at = max(at, 1)
-    while at < len(lines):
-        if _subject(lines[at]) != _subject(lines[at - 1]):
-            return at
-        at += 1
-    return len(lines)
-
-
-def turtle_file(nt: Path, target: Path, size: int | None = None) -> None:
-    """Write the Turtle of the N-Triples file ``nt`` (of its first ``size`` bytes if given) to
-    ``target`` (see :func:`write_turtle`)."""
-    with open(target, "wb") as fh:
-        write_turtle(nt, fh, None if size is None else int(size))
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
 class TurtleProcess:
-    """:func:`turtle_file` of the N-Triples file's first ``size`` bytes, run by a new Python
-    process beside this one. Not a forked child: a fork shares this process's pages and keeps
-    its own copy of each one this process changes meanwhile (writing the JSON-LD changes most:
-    about 400 MB at 10,000 actors); a new process holds only what pyoxigraph needs. It imports
-    this very graphkit, wherever it lies.
+    """:func:`turtle_pieces` of some ``chunks`` (their byte ranges in the staged N-Triples
+    file ``nt``), run by a new Python process beside this one, into a scratch file of
+    ``stage``. Not a forked child: a fork shares this process's pages and keeps its own copy of
+    each one this process changes meanwhile (writing the JSON-LD changes most: about 400 MB at
+    10,000 actors); a new process holds only what pyoxigraph needs. It imports this very
+    graphkit, wherever it lies.
 
-    ``wait()`` raises ``RuntimeError`` with the process's last line of error if it failed;
-    ``stop()`` ends it if it still runs (a failed build leaves no helper behind).
+    ``wait()`` gives the pieces written, or raises ``RuntimeError`` with the process's last
+    line of error if it failed; ``stop()`` ends it if it still runs (a failed build leaves no
+    helper behind). ``-P``: a ``graphkit`` folder where the build runs is not imported instead.
     """
 
-    def __init__(self, nt: Path, target: Path, size: int) -> None:
+    def __init__(self, stage: Staging, nt: Path, chunks: _Chunks, taken: list[int]) -> None:
+        self.names = [chunks.names[k] for k in taken]
+        asked = stage.path(".turtle-ranges")
+        asked.write_text(json.dumps([(chunks.offsets[k], chunks.offsets[k + 1] - chunks.offsets[k])
+                                     for k in taken]), encoding="utf-8")
+        self.target = stage.path(".turtle-pieces")
         here = str(Path(__file__).resolve().parent.parent)
         path = os.environ.get("PYTHONPATH")
         env = {**os.environ, "PYTHONPATH": here + (os.pathsep + path if path else "")}
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from graphkit.exports import turtle_file; "
-                                   "turtle_file(*sys.argv[1:])", str(nt), str(target),
-             str(size)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [sys.executable, "-P", "-c", "import sys; from graphkit.exports import turtle_pieces; "
+                                   "turtle_pieces(*sys.argv[1:])", str(nt), str(asked),
+             str(self.target)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=env)
 
-    def wait(self) -> None:
-        _, err = self.process.communicate()
+    def wait(self) -> Pieces:
+        out, err = self.process.communicate()
         if self.process.returncode != 0:  # the previous exports stay, one line says why
             said = err.decode("utf-8", "replace").strip().splitlines()
             raise RuntimeError("writing the Turtle export failed: "
                                + (said[-1] if said else f"exit code {self.process.returncode}"))
+        lengths = json.loads(out)
+        if len(lengths) != len(self.names):
+            raise RuntimeError("writing the Turtle export failed: "
+                               f"{len(lengths)} of {len(self.names)} pieces written")
+        index, at = {}, 0
+        for name, length in zip(self.names, lengths):
+            index[name] = (at, length, None)
+            at += length
+        return Pieces(open(self.target, "rb"), index)
 
     def stop(self) -> None:
         if self.process.poll() is None:

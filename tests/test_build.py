@@ -123,38 +123,72 @@ def test_parallel_turtle_writes_the_same_bytes(shipped, tmp_path: Path, monkeypa
     assert digest(tmp_path / "inline") == digest(tmp_path / "forked")
 
 
-def test_turtle_cut_at_any_subject_is_the_same_file(shipped, tmp_path: Path) -> None:
-    """The Turtle of an N-Triples file's first part (the helper's) followed by that of the rest
-    (this process's) is byte for byte the Turtle of the whole, wherever a subject begins; a cut
-    is never placed inside a subject's lines."""
-    lines = shipped.lines[:400]  # the ontology's terms, an actor's, literals in several forms
-    nt = tmp_path / "graph.nt"
-    with open(nt, "wb") as fh:
-        exports.write_ntriples(lines, fh)
-    whole = tmp_path / "whole.ttl"
-    exports.turtle_file(nt, whole)
-    subject = [line.split(" ", 1)[0] for line in lines]
-    cuts = [k for k in range(1, len(lines)) if subject[k] != subject[k - 1]]
-    assert len(cuts) > 20
-    for k in cuts[::3] + [cuts[-1]]:
-        assert exports._subject_start(lines, k) == k
-        assert exports._subject_start(lines, k - 1) in (k - 1, k)
-        size = sum(len(line.encode("utf-8")) + 1 for line in lines[:k])
-        first = tmp_path / "first.ttl"
-        exports.turtle_file(nt, first, size)
-        with open(first, "ab") as fh:
-            exports.write_turtle_rest(nt, size, fh)
-        assert first.read_bytes() == whole.read_bytes(), f"cut before line {k}"
-    inside = [k for k in range(1, len(lines)) if subject[k] == subject[k - 1]]
-    assert all(subject[exports._subject_start(lines, k)] != subject[k] for k in inside[:50])
-    assert exports._subject_start(lines[:3], 10) == 3  # no subject begins there: no cut
+def test_the_turtle_helper_imports_this_graphkit_wherever_it_runs(shipped, tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    """A build run in a folder holding another graphkit (a checkout of another version) has
+    its Turtle written by this graphkit's code, not that folder's."""
+    other = tmp_path / "elsewhere" / "graphkit"
+    other.mkdir(parents=True)
+    (other / "__init__.py").write_text("raise ImportError('the wrong graphkit')\n")
+    monkeypatch.chdir(other.parent)
+    monkeypatch.setattr(exports, "PARALLEL_FROM", 0)
+    exports.write_exports(tmp_path / "out", shipped.triples, shipped.lines, ["ttl"])
+    assert (tmp_path / "out" / "graph.ttl").read_bytes() == exports.turtle(shipped.lines)
+
+
+def _whole_turtle(lines: list[str]) -> bytes:
+    """pyoxigraph's Turtle of the lines in one go, prefixes in the project's order: what the
+    chunked writer must give, made here without it."""
+    import pyoxigraph as ox
+
+    from graphkit.namespaces import PREFIXES
+
+    data = ox.serialize(ox.parse(("\n".join(lines) + "\n").encode(),
+                                 format=ox.RdfFormat.N_TRIPLES),
+                        format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).split(b"\n")
+    head = [line for line in data if line.startswith(b"@prefix ")]
+    order = [f"@prefix {p}: <{ns}> .".encode() for p, ns in PREFIXES.items()]
+    head.sort(key=order.index)
+    return b"\n".join(head) + b"\n\n" + b"\n".join(data[len(head):])
+
+
+@pytest.mark.parametrize("every", [1, 2, 64])
+def test_turtle_and_json_ld_in_chunks_are_the_whole_files(shipped, tmp_path: Path, monkeypatch,
+                                                          every: int) -> None:
+    """The exports written chunk by chunk (down to a chunk per subject) are byte for byte
+    pyoxigraph's Turtle of the whole graph and the JSON-LD written in one piece; a chunk always
+    begins where a subject does, and at the actors' and the ontology's borders."""
+    from graphkit import export_pieces
+    from graphkit.namespaces import ACTOR, GK
+
+    lines, triples = shipped.lines, shipped.triples
+    monkeypatch.setattr(export_pieces, "CHUNK_EVERY", every)
+    starts = export_pieces.chunk_starts(triples)
+    subjects = [t[0] for t in triples]
+    assert starts[0] == 0 and all(subjects[k] != subjects[k - 1] for k in starts[1:])
+    actors = [k for k, s in enumerate(subjects) if s.startswith(ACTOR)]
+    ontology = [k for k, s in enumerate(subjects) if s.startswith(GK)]
+    assert {actors[0], actors[-1] + 1, ontology[0]} <= set(starts)
+    if every == 1:
+        assert len(starts) == len(set(subjects))
+    else:
+        assert len(set(subjects)) / len(starts) > every / 4
+    written = exports.write_exports(tmp_path / "out", triples, lines, ["ttl", "jsonld"])
+    assert [p.name for p in written] == ["graph.ttl", "graph.jsonld"]
+    assert (tmp_path / "out" / "graph.ttl").read_bytes() == _whole_turtle(lines)
+    nodes = exports.jsonld_piece(triples, 0, len(triples))  # every node in one piece
+    assert (tmp_path / "out" / "graph.jsonld").read_bytes() == exports.jsonld(triples)
+    assert nodes in exports.jsonld(triples)
+    assert exports.turtle(lines) == _whole_turtle(lines)
 
 
 def test_json_ld_written_ahead_is_used_only_where_it_still_stands(shipped, tmp_path) -> None:
-    """The JSON-LD nodes of the subjects no measure touches (written while the measures run,
+    """The JSON-LD pieces of the subjects no measure touches (written while the measures run,
     whole or cut short) make the same file as the JSON-LD written in one go; where a triple
-    was added inside their run since, they are not used and the file is still right."""
-    from graphkit.namespaces import ACTOR, GK
+    was added inside their run since, the piece of its chunk is not used and the file is still
+    right."""
+    from graphkit import export_pieces
+    from graphkit.namespaces import GK
     from graphkit.to_rdf import Lit, canonical, merge_canonical
 
     lines, triples = shipped.lines, shipped.triples
@@ -163,27 +197,38 @@ def test_json_ld_written_ahead_is_used_only_where_it_still_stands(shipped, tmp_p
     for done in (lambda: False, lambda: asked.append(1) or True):
         ahead = exports.JsonLdAhead(tmp_path)
         ahead.write(triples, lines, done)
-        at = ahead.place(lines)
-        assert at is not None and ahead.count > 1_000
-        assert lines[at - 1].startswith("<" + ACTOR) and not lines[at].startswith("<" + ACTOR)
-        assert not lines[at + ahead.count - 1].startswith("<" + GK)
-        with open(tmp_path / "ahead.jsonld", "wb") as fh:
-            exports.write_jsonld(triples, fh, ahead, at)
-        assert (tmp_path / "ahead.jsonld").read_bytes() == whole
+        assert ahead.count > 1_000 and ahead.pieces.index
+        written = exports.write_exports(tmp_path / "out", triples, lines, ["jsonld"],
+                                        ahead=ahead)
+        assert written[0].read_bytes() == whole
         ahead.close()
-    assert asked == [1]  # cut short at the first asking: 2,000 subjects written ahead
+    assert asked == [1]  # cut short at the first asking: 8 chunks written ahead
 
     ahead = exports.JsonLdAhead(tmp_path)
     ahead.write(triples, lines, lambda: False)
-    at = ahead.place(lines)
+    made = []
+    real = exports.jsonld_piece
+
+    def counted(*args, **kwargs):
+        made.append(args[1:3])
+        return real(*args, **kwargs)
+
+    at = next(k for k, line in enumerate(lines) if line.startswith("<https://w3id.org/graphkit/id/relation/"))
     inside = lines[at + 10].split(" ", 1)[0][1:-1]
-    first = lines[at].split(" ", 1)[0][1:-1]  # a line of it, before it in order: not whole
-    for added in ((inside, GK + "note", Lit("new")), (first, "http://0", Lit("new"))):
+    for added in ((inside, GK + "note", Lit("new")), (inside, "http://0", Lit("new"))):
         merged = merge_canonical((lines, triples), canonical([added]))
-        assert ahead.place(merged[0]) is None
-        written = exports.write_exports(tmp_path / "out", merged[1], merged[0], ["jsonld"],
-                                        ahead=ahead)
+        made.clear()
+        exports.jsonld_piece = counted
+        try:
+            written = exports.write_exports(tmp_path / "out", merged[1], merged[0], ["jsonld"],
+                                            ahead=ahead)
+        finally:
+            exports.jsonld_piece = real
         assert written[0].read_bytes() == exports.jsonld(merged[1])
+        assert any(a <= merged[1].index(added) < b for a, b in made)  # its chunk made anew
+        chunks = len(export_pieces.chunk_starts(merged[1]))  # the others taken from ahead:
+        assert len(made) == chunks - len(ahead.pieces.index) + 1  # those outside its run
+        assert len(ahead.pieces.index) > 10 * (len(made) - 1)
     ahead.close()
 
 
@@ -201,7 +246,7 @@ def test_json_ld_ahead_without_room_is_written_whole_later(shipped, tmp_path,
     monkeypatch.setattr(tempfile, "TemporaryFile", full)
     ahead.write(shipped.triples, shipped.lines, lambda: False)
     monkeypatch.undo()
-    assert ahead.count == 0 and ahead.place(shipped.lines) is None
+    assert ahead.count == 0 and not ahead.pieces.index
     written = exports.write_exports(tmp_path / "out", shipped.triples, shipped.lines,
                                     ["jsonld"], ahead=ahead)
     assert written[0].read_bytes() == exports.jsonld(shipped.triples)
@@ -274,7 +319,7 @@ def test_failed_parallel_turtle_leaves_targets_untouched(shipped, tmp_path: Path
 
     def full_disk(self, name: str) -> Path:  # the Turtle's process writes into /dev/full
         path = staged(self, name)
-        if name == "graph.ttl":
+        if name == ".turtle-pieces":
             path.unlink()
             path.symlink_to("/dev/full")
         return path
