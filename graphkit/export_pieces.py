@@ -30,8 +30,9 @@ import os
 import pickle
 import sys
 import tempfile
-from itertools import compress, islice
-from operator import itemgetter, ne
+from bisect import bisect_left
+from itertools import compress, islice, repeat
+from operator import and_, itemgetter, ne, not_
 from pathlib import Path
 from typing import BinaryIO
 from zlib import crc32
@@ -42,27 +43,35 @@ CHUNK_EVERY = 64  # subjects: a chunk holds about this many (a power of two)
 
 
 def chunk_starts(triples, start: int = 0, stop: int | None = None) -> list[int]:
-    """Where each chunk of ``triples[start:stop]`` (sorted, a subject's triples side by side)
-    begins: at ``start``, then at each subject whose IRI's CRC-32 is a multiple of
-    ``CHUNK_EVERY``, or that begins or ends the actors' run or begins the ontology's terms."""
+    """Where each chunk of ``triples[start:stop]`` (in N-Triples order) begins: at ``start``,
+    then at each subject whose IRI's CRC-32 is a multiple of ``CHUNK_EVERY``, and where the
+    actors' run and the ontology's terms begin and end. The subjects' changes and their CRCs
+    are found by C loops over the triples (1.25 million at 10,000 actors)."""
     stop = len(triples) if stop is None else min(stop, len(triples))
     if start >= stop:
         return []
-    subjects = list(map(itemgetter(0), islice(triples, start, stop)))
-    starts = [start]
-    mask = CHUNK_EVERY - 1
-    group = _group(subjects[0])
-    for i in compress(range(1, len(subjects)), map(ne, islice(subjects, 1, None), subjects)):
-        s = subjects[i]
-        g = _group(s)
-        if g != group or not crc32(s.encode("utf-8")) & mask:
-            starts.append(start + i)
-        group = g
-    return starts
+    subjects = list(map(itemgetter(0), triples[start:stop]))
+    changes = list(compress(range(1, len(subjects)),
+                            map(ne, islice(subjects, 1, None), subjects)))
+    crcs = map(crc32, map(str.encode, map(subjects.__getitem__, changes)))
+    cuts = compress(changes, map(not_, map(and_, crcs, repeat(CHUNK_EVERY - 1))))
+    borders = (bisect_left(triples, "<" + prefix, start, stop, key=_line_start)
+               for prefix in _BORDERS)
+    return sorted({start, *(start + k for k in cuts), *(b for b in borders if start < b < stop)})
 
 
-def _group(subject: str) -> int:
-    return 1 if subject.startswith(ACTOR) else 2 if subject.startswith(GK) else 0
+def _line_start(triple) -> str:
+    """How a triple's N-Triples line begins: its subject, enclosed (sorts as the line does
+    against the start of another subject)."""
+    return "<" + triple[0] + ">"
+
+
+def _after(prefix: str) -> str:
+    """The first string after every string that starts with ``prefix``."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+_BORDERS = (ACTOR, _after(ACTOR), GK, _after(GK))
 
 
 def digest(ntriples: bytes) -> bytes:
