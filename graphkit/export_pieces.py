@@ -74,6 +74,13 @@ def _after(prefix: str) -> str:
 _BORDERS = (ACTOR, _after(ACTOR), GK, _after(GK))
 
 
+def middle_run(lines: list[str]) -> tuple[int, int]:
+    """Where the subjects between the actors and the ontology's terms begin and end in sorted
+    N-Triples ``lines`` (the relations, citations, issues and sources): two chunk borders."""
+    start = bisect_left(lines, "<" + _after(ACTOR))
+    return start, bisect_left(lines, "<" + GK, start)
+
+
 def digest(ntriples: bytes) -> bytes:
     """A chunk's name: the SHA-256 of its N-Triples."""
     return hashlib.sha256(ntriples).digest()

@@ -23,7 +23,6 @@ import stat
 import subprocess
 import sys
 import tempfile
-from bisect import bisect_left
 from functools import lru_cache
 from json.encoder import encode_basestring as _json  # a str as JSON, as json.dumps writes it
 from pathlib import Path
@@ -32,9 +31,9 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 import pyoxigraph as ox
 
 from .export_pieces import (PieceStore, Pieces, PieceWriter, chunk_starts, digest,
-                            first_found)
+                            first_found, middle_run)
 from .files import shipped
-from .namespaces import ACTOR, GK, PREFIXES
+from .namespaces import ACTOR, PREFIXES
 
 CONTEXT_FILE = shipped("ontology") / "context.jsonld"
 XSD_STRING = PREFIXES["xsd"] + "string"
@@ -255,17 +254,21 @@ class JsonLdAhead:
         self.found = found if found is not None else Pieces()
         self.pieces = Pieces()  # the pieces written, in a nameless file
         self.count = 0  # the triples of the chunks looked at (written, or found)
+        self.run = (0, 0)  # where the run stood, and its chunks' starts and first subjects
+        self.starts: list[int] = []
+        self.heads: list[str] = []
 
     def write(self, triples: list, lines: list[str], done: Callable[[], bool]) -> None:
         """Write the pieces of the run's chunks from its start until ``done()`` (asked every 8
         chunks, about 500 subjects) or its end, whichever comes first, into a nameless file in
         the folder (in the system's temporary folder if it does not exist yet: a build that then
         fails leaves no folder behind)."""
-        start = bisect_left(lines, "<" + ACTOR[:-1] + chr(ord(ACTOR[-1]) + 1))
-        stop = bisect_left(lines, "<" + GK, start)
+        start, stop = middle_run(lines)
         if stop - start < 1_000:
             return
         starts = chunk_starts(triples, start, stop)
+        self.run, self.starts = (start, stop), starts
+        self.heads = [triples[k][0] for k in starts]
         bounds = [*starts, stop]
         memo: tuple[dict, dict] = ({}, {})
         try:
@@ -284,10 +287,27 @@ class JsonLdAhead:
         except OSError:  # no room for it: the JSON-LD is written whole later (or says why not)
             self.close()
 
+    def chunks(self, triples: list, lines: list[str]) -> list[int] | None:
+        """The chunks' starts of the whole graph ``triples`` (:func:`chunk_starts`), those of
+        the run taken from :meth:`write` (0.5 s of the 0.6 s at 10,000 actors) where the run
+        still holds as many lines and each chunk's first subject begins where it did, moved by
+        the lines added before the run; None where it does not (or nothing was written)."""
+        start, stop = middle_run(lines)
+        if not self.starts or stop - start != self.run[1] - self.run[0]:
+            return None
+        shift = start - self.run[0]
+        for k, subject in zip(self.starts, self.heads):
+            k += shift
+            if triples[k][0] != subject or k > 0 and triples[k - 1][0] == subject:
+                return None
+        return [*chunk_starts(triples, 0, start), *(k + shift for k in self.starts),
+                *chunk_starts(triples, stop)]
+
     def close(self) -> None:
         self.pieces.close()
         self.pieces = Pieces()
         self.count = 0
+        self.starts, self.heads = [], []
 
 
 def jsonld(triples) -> bytes:
@@ -403,7 +423,7 @@ def write_exports(folder: Path, triples, lines: list[str], formats: Iterable[str
     found = reuse.found if reuse is not None else {}
     old_ttl = found.get(FORMATS["ttl"]) or Pieces()
     old_jsonld = found.get(FORMATS["jsonld"]) or Pieces()
-    chunks = _Chunks(triples, lines)
+    chunks = _Chunks(triples, lines, ahead.chunks(triples, lines) if ahead is not None else None)
     index: dict[str, dict] = {}
 
     def jsonld(fh: BinaryIO) -> None:
@@ -454,9 +474,9 @@ class _Chunks:
     :func:`write_exports` writes them: their N-Triples first (which names them), then the
     Turtle of those wanted."""
 
-    def __init__(self, triples, lines: list[str]) -> None:
+    def __init__(self, triples, lines: list[str], starts: list[int] | None = None) -> None:
         self.lines = lines
-        self.starts = chunk_starts(triples)
+        self.starts = starts if starts is not None else chunk_starts(triples)
         self.bounds = [*self.starts, len(lines)]
         self.names: list[bytes] = []
         self.offsets: list[int] = []  # where each begins in the N-Triples file, and the end

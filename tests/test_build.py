@@ -188,7 +188,7 @@ def test_json_ld_written_ahead_is_used_only_where_it_still_stands(shipped, tmp_p
     was added inside their run since, the piece of its chunk is not used and the file is still
     right."""
     from graphkit import export_pieces
-    from graphkit.namespaces import GK
+    from graphkit.namespaces import ACTOR, GK
     from graphkit.to_rdf import Lit, canonical, merge_canonical
 
     lines, triples = shipped.lines, shipped.triples
@@ -206,6 +206,11 @@ def test_json_ld_written_ahead_is_used_only_where_it_still_stands(shipped, tmp_p
 
     ahead = exports.JsonLdAhead(tmp_path)
     ahead.write(triples, lines, lambda: False)
+    actor = next(t[0] for t in triples if t[0].startswith(ACTOR))  # lines added before the run:
+    before = merge_canonical((lines, triples), canonical([(actor, GK + "x", Lit("1")),
+                                                          (actor, GK + "y", Lit("2"))]))
+    assert ahead.chunks(before[1], before[0]) == export_pieces.chunk_starts(before[1])
+    assert ahead.chunks(triples, lines) == export_pieces.chunk_starts(triples)
     made = []
     real = exports.jsonld_piece
 
@@ -226,6 +231,7 @@ def test_json_ld_written_ahead_is_used_only_where_it_still_stands(shipped, tmp_p
             exports.jsonld_piece = real
         assert written[0].read_bytes() == exports.jsonld(merged[1])
         assert any(a <= merged[1].index(added) < b for a, b in made)  # its chunk made anew
+        assert ahead.chunks(merged[1], merged[0]) is None  # the run no longer holds
         chunks = len(export_pieces.chunk_starts(merged[1]))  # the others taken from ahead:
         assert len(made) == chunks - len(ahead.pieces.index) + 1  # those outside its run
         assert len(ahead.pieces.index) > 10 * (len(made) - 1)
