@@ -47,11 +47,18 @@ def en(text: str) -> Lit:
 
 
 def to_triples(ds: Dataset) -> list[Triple]:
-    """Every triple of the export for a checked dataset (unsorted, may repeat)."""
+    """Every triple of the export for a checked dataset (may repeat).
+
+    Nearly in N-Triples order, which :func:`canonical` then sorts in half the time (1.7 s
+    against 2.9 to 3.4 s at 10,000 actors: Python's sort merges runs already in order): the
+    records by their IRIs, and the relations' citations and the actors' shortcuts gathered
+    apart from the relations' own triples instead of between them."""
     model = ds.model
     signs = model.schemes[E["gk:Signs"]]
     out: list[Triple] = list(ontology_triples(model))
     add = out.append
+    cites: list[Triple] = []  # the citations' triples, after the records'
+    shortcuts: list[Triple] = []  # the actors' derived shortcuts and dates, last
     supers = _superclasses(out)
     # each actor's, source's and issue's IRI made once, shared by the triples naming it (a million
     # triples name actors at 10,000 actors: one string each instead of one per mention)
@@ -59,7 +66,7 @@ def to_triples(ds: Dataset) -> list[Triple]:
     source_iri = {sid: SRC + sid for sid in ds.sources}
     issue_iri = {iid: ISSUE + iid for iid in ds.issues}
 
-    for src in ds.sources.values():
+    for src in _in_order(ds.sources):
         s = source_iri[src.id]
         add((s, RDF_TYPE, E["dcterms:BibliographicResource"]))
         add((s, E["dcterms:title"], en(src.title)))
@@ -75,7 +82,7 @@ def to_triples(ds: Dataset) -> list[Triple]:
         if src.note:
             add((s, E["skos:note"], en(src.note)))
 
-    for issue in ds.issues.values():
+    for issue in _in_order(ds.issues):
         s = issue_iri[issue.id]
         add((s, RDF_TYPE, E["skos:Concept"]))
         add((s, E["skos:inScheme"], E["gk:Issues"]))
@@ -87,7 +94,7 @@ def to_triples(ds: Dataset) -> list[Triple]:
 
     types = {name: sorted({t.class_iri} | supers.get(t.class_iri, set()))
              for name, t in model.actor_types.items()}
-    for actor in ds.actors.values():
+    for actor in _in_order(ds.actors):
         s = actor_iri[actor.id]
         for c in types[actor.type]:
             add((s, RDF_TYPE, c))
@@ -101,9 +108,9 @@ def to_triples(ds: Dataset) -> list[Triple]:
                        else en(v))
                 for prop in spec.properties:
                     add((s, prop, obj))
-        _citations(add, s, f"actor.{actor.id}", actor.sources, source_iri)
+        _citations(cites.append, s, f"actor.{actor.id}", actor.sources, source_iri)
 
-    for fact in ds.facts:
+    for fact in sorted(ds.facts, key=lambda f: f.key + ">"):  # as "<rel/KEY>" sorts
         rel = fact.record
         kind = model.relations[fact.kind]
         s = REL + fact.key
@@ -131,18 +138,25 @@ def to_triples(ds: Dataset) -> list[Triple]:
             add((s, E["dcterms:description"], en(rel.description)))
         if rel.note:
             add((s, E["skos:note"], en(rel.note)))
-        _citations(add, s, fact.key, rel.sources, source_iri)
+        _citations(cites.append, s, fact.key, rel.sources, source_iri)
         if fact.low:
             continue  # a contradicted claim stays a claim: no shortcut, no derived date
         for a, b, edge in project(kind, fact.participants):
-            add((actor_iri[a], edge.shortcut, actor_iri[b]))
+            shortcuts.append((actor_iri[a], edge.shortcut, actor_iri[b]))
             if not edge.directed:
-                add((actor_iri[b], edge.shortcut, actor_iri[a]))
+                shortcuts.append((actor_iri[b], edge.shortcut, actor_iri[a]))
         if kind.start_shortcut and fact.start:
             role, prop = kind.start_shortcut
             for actor_id in fact.participants.get(role, ()):
-                add((actor_iri[actor_id], prop, _date(fact.start)))
+                shortcuts.append((actor_iri[actor_id], prop, _date(fact.start)))
+    out += cites
+    out += shortcuts
     return out
+
+
+def _in_order(records: dict) -> list:
+    """The records of a table by id, in the order their IRIs' lines sort (``<ns/ID>``)."""
+    return [records[k] for k in sorted(records, key=lambda k: k + ">")]
 
 
 def _citations(add, subject: str, key: str, citations,
