@@ -3,6 +3,7 @@
     python bench/ab.py HEAD~1                   # the 10k set, --force, 4 rounds
     python bench/ab.py main --data 1k --rounds 6
     python bench/ab.py a616770 --data shipped --first   # empty parsed-data cache each run
+    python bench/ab.py 101a00a --one-more       # a relation added, then removed, in turns
 
 This machine's speed moves by 10 to 20% within an hour, so a build timed now and one timed an
 hour ago do not compare; this runs the two versions one after the other, round after round (in
@@ -29,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import GRAPHKIT, REPO, SIZES, generated  # noqa: E402
+from run import GRAPHKIT, REPO, SIZES, generated, one_more, touched  # noqa: E402
 
 EXPORTS = ("graph.nt", "graph.ttl", "graph.jsonld", "metrics.csv", "network.html")
 
@@ -67,8 +68,13 @@ def main() -> None:
     ap.add_argument("--first", action="store_true",
                     help="time first builds (an empty parsed-data cache each run) instead of "
                          "--force with the cache filled")
+    ap.add_argument("--one-more", action="store_true",
+                    help="time rebuilds after one change instead: a relation added to one "
+                         "file in odd rounds, taken out again in even ones (no --force)")
     args = ap.parse_args()
     data = REPO / "data" if args.data == "shipped" else generated(args.data)
+    edited = touched(data)
+    original = edited.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         old = tmp / "old"
@@ -78,18 +84,24 @@ def main() -> None:
             versions = {"old": str(old), "new": str(REPO)}
             runs: dict[str, list] = {name: [] for name in versions}
             for k in range(args.rounds + 1):  # a first round, not counted, fills the caches
+                if args.one_more:  # both versions build the same change in each round
+                    edited.write_text(one_more(original) if k % 2 else original,
+                                      encoding="utf-8")
                 for name, code in sorted(versions.items(), reverse=k % 2 == 1):  # ABBA
                     path = os.environ.get("PYTHONPATH")
                     cache = tmp / f"cache-{name}" / (str(k) if args.first else "")
                     env = {**os.environ, "GRAPHKIT_CACHE": str(cache),
                            "PYTHONPATH": code + (os.pathsep + path if path else "")}
                     run = timed([str(GRAPHKIT), "build", "--data", str(data), "--out",
-                                 str(tmp / f"out-{name}"), "--force"], env)
+                                 str(tmp / f"out-{name}")]
+                                + ([] if args.one_more else ["--force"]), env)
                     if k:
                         runs[name].append(run)
                         print(f"round {k} {name}: {run[0]:.2f} s, CPU {run[1]:.2f} s",
                               flush=True)
-            print(f"\n{args.data}, {'first builds' if args.first else '--force'}, "
+            case = ("one relation added or taken out" if args.one_more
+                    else "first builds" if args.first else "--force")
+            print(f"\n{args.data}, {case}, "
                   f"{args.rounds} rounds alternating ({args.revision} = old, the checkout = new):")
             for name in versions:
                 print(f"  {name}: {summary(runs[name])}")
@@ -98,6 +110,7 @@ def main() -> None:
             print("  exports: " + ("byte-identical" if not differ
                                     else "DIFFER: " + ", ".join(differ)))
         finally:
+            edited.write_text(original, encoding="utf-8")
             subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=REPO,
                            check=False)
 
