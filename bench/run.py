@@ -100,9 +100,10 @@ def touched(data: Path) -> Path:
     return sorted((data / "relations").glob("*.yaml"))[0]
 
 
-def one_more(text: str) -> str:
-    r"""A relations file's ``text`` with one relation more: a copy of its first under a key of
-    its own (a new relation node, citation and shortcut: the graph the measures run on changes).
+def one_more(text: str, nth: int = 0) -> str:
+    r"""A relations file's ``text`` with one relation more: a copy of its ``nth`` (its first by
+    default) under a key of its own (a new relation node, citation and shortcut: the graph the
+    measures run on changes, a tie's weight at least).
 
     >>> print(one_more('# c\n\n- type: tie\n  parties: [a, b]\n  key: r1\n'))
     # c
@@ -116,7 +117,9 @@ def one_more(text: str) -> str:
       parties: [a, b]
     <BLANKLINE>
     """
-    start = text.index("- type:")
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index("- type:", start + 1)
     first = text[start:].split("\n\n", 1)[0].rstrip("\n").split("\n")
     first = [line for line in first if not line.startswith("  key:")]
     first.insert(1, "  key: bench-added")
