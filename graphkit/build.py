@@ -234,7 +234,8 @@ def _measures_fingerprint() -> str:
     plug-ins, networkx's and igraph's versions."""
     import hashlib
     import os
-    from importlib import metadata
+
+    from .build_stamp import versions
 
     h = hashlib.sha256()
     folder = Path(__file__).resolve().parent / "metrics"
@@ -244,11 +245,7 @@ def _measures_fingerprint() -> str:
             h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
         except OSError as exc:
             h.update(f"{path}: {exc.errno}".encode())
-    for name in ("networkx", "igraph", "numpy"):
-        try:
-            h.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name}=-".encode())
+    h.update(versions(("networkx", "igraph", "numpy")).encode())
     return h.hexdigest()
 
 

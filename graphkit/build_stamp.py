@@ -43,25 +43,44 @@ ENVIRONMENT = ("GRAPHKIT_ONTOLOGY", "GRAPHKIT_MEASURES", "GRAPHKIT_DOCUMENTS")
 def inputs_key(data: Path, options: dict) -> str:
     """A hash of what a build of ``data`` with ``options`` reads, the source documents aside
     (their folder is named by the data; :meth:`Stamps.unchanged` hashes it)."""
-    from importlib import metadata
-
     from .files import shipped
 
     h = hashlib.sha256()
     h.update(json.dumps({"options": options, "python": sys.version,
                          "env": {k: os.environ.get(k) for k in ENVIRONMENT}},
                         sort_keys=True).encode())
-    for name in LIBRARIES:
-        try:
-            h.update(f"{name}={metadata.version(name)}\0".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name}=-\0".encode())
+    h.update(versions(LIBRARIES).encode())
     package = Path(__file__).resolve().parent
     for label, folder in (("data", data), ("ontology", shipped("ontology")),
                           ("graphkit", package)):
         h.update(f"[{label}]\0".encode())
         _hash_folder(h, folder)
     return h.hexdigest()
+
+
+def versions(names: tuple[str, ...]) -> str:
+    """The installed versions of the distributions ``names`` (``-`` for one not installed),
+    as one text: what keys a cached result to the libraries that shaped it.
+
+    >>> versions(("no-such-distribution",))
+    'no-such-distribution=-\\x00'
+    """
+    from importlib import metadata
+
+    said = []
+    for name in names:
+        try:
+            said.append(f"{name}={metadata.version(name)}\0")
+        except metadata.PackageNotFoundError:
+            said.append(f"{name}=-\0")
+    return "".join(said)
+
+
+def out_file(folder: Path, out: Path, suffix: str) -> Path:
+    """The file in ``folder`` that keeps what was last written into the output folder ``out``
+    (a stamp, a pieces index): named by a hash of its resolved path."""
+    name = hashlib.sha256(str(Path(out).resolve()).encode("utf-8", "surrogateescape"))
+    return folder / f"{name.hexdigest()[:32]}{suffix}"
 
 
 def folder_hash(folder: Path | None) -> str:
@@ -119,8 +138,7 @@ class Stamps:
         return cls(cache / "builds" if cache is not None else None)
 
     def _path(self, out: Path) -> Path:
-        name = hashlib.sha256(str(Path(out).resolve()).encode("utf-8", "surrogateescape"))
-        return self.folder / f"{name.hexdigest()[:32]}.json"
+        return out_file(self.folder, out, ".json")
 
     def unchanged(self, out: Path, key: str) -> dict | None:
         """The stamp of the last build into ``out`` if it had the inputs ``key``, its

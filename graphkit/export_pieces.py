@@ -188,8 +188,9 @@ class PieceStore:
         return cls(out, stamps.folder)
 
     def _path(self) -> Path:
-        name = hashlib.sha256(str(self.out.resolve()).encode("utf-8", "surrogateescape"))
-        return self.folder / f"{name.hexdigest()[:32]}.pieces"
+        from .build_stamp import out_file
+
+        return out_file(self.folder, self.out, ".pieces")
 
     def open(self) -> dict[str, Pieces]:
         """The previous exports' pieces, by file name, for the files still as indexed."""
@@ -200,17 +201,21 @@ class PieceStore:
                 kept = pickle.load(fh)
             if kept.get("fingerprint") != fingerprint():
                 return {}
-            found = {}
-            for name, (state, index) in kept["files"].items():
-                fh = open(self.out / name, "rb")
-                if _state(os.fstat(fh.fileno())) != state:
-                    fh.close()
-                    continue
-                found[name] = Pieces(fh, index)
-            return found
         except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError,
                 AttributeError):
             return {}
+        found: dict[str, Pieces] = {}
+        try:
+            for name, (state, index) in kept["files"].items():
+                fh = open(self.out / name, "rb")
+                found[name] = Pieces(fh, index)
+                if _state(os.fstat(fh.fileno())) != state:
+                    found.pop(name).close()
+        except (OSError, ValueError, KeyError, TypeError):
+            for pieces in found.values():
+                pieces.close()
+            return {}
+        return found
 
     def save(self, index: dict[str, dict[bytes, tuple[int, int, int]]]) -> None:
         """Keep ``index`` (file name -> chunk name -> offset, length, CRC-32) for the files
@@ -229,19 +234,13 @@ class PieceStore:
         except OSError:
             return
 
-    def forget(self) -> None:
-        if self.folder is not None:
-            self._path().unlink(missing_ok=True)
-
-
 def _state(info: os.stat_result) -> tuple[int, int, int]:
     return info.st_size, info.st_mtime_ns, info.st_ino
 
 
 def fingerprint() -> str:
     """What shapes a piece besides its N-Triples: graphkit's code, Python, pyoxigraph."""
-    from importlib import metadata
-
+    from .build_stamp import versions
     from .parse_cache import _code_fingerprint
 
-    return f"{_code_fingerprint()} {sys.version} pyoxigraph={metadata.version('pyoxigraph')}"
+    return f"{_code_fingerprint()} {sys.version} {versions(('pyoxigraph',))}"
