@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .dataset import Dataset, load_dataset
+from .forks import stop
 from .problems import Report
 from .timings import Stages
 
@@ -113,19 +114,32 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
     whether they are ready): the build writes ahead what the measures do not change.
     """
     clock = Stages()
+    started: list = []  # the graph and the waiters of the measures, once started
+
+    def start_measures(ds: Dataset) -> None:
+        from .facts import graph_of
+
+        graph = graph_of(ds)
+        started[:] = [graph, *measure_later(graph, then=beside_measures)]
+
     with clock("read and check the records"):
-        ds, report = load_dataset(data, shown_as, progress)
+        # from MEASURE_IN_CHILD_FROM actors the measures start in another process as soon as
+        # the relations are resolved, beside the checks that only look for problems
+        ds, report = load_dataset(data, shown_as, progress, facts_made=(
+            lambda ds: start_measures(ds) if len(ds.actors) >= MEASURE_IN_CHILD_FROM else None)
+            if metrics else None)
     result = BuildResult(report, ds, stages=clock)
     if not report.ok or not (rdf or metrics or shacl is not False):
+        for waiter in started[1:]:
+            stop(waiter)  # the build fails: its measures are not wanted
         return result
     from .to_rdf import canonical, merge_canonical, to_triples
 
     if metrics:
-        from .facts import graph_of
-
-        result.graph = graph_of(ds)
-        with clock("measure the actors"):  # in another process, from 2,000 actors
-            measured, result.beside = measure_later(result.graph, then=beside_measures)
+        if not started:
+            with clock("measure the actors"):
+                start_measures(ds)
+        result.graph, measured, result.beside = started
     locate = None  # where SHACL's findings are curated, known before the records are let go
     with clock("make the triples, in N-Triples order"):
         made = to_triples(ds)

@@ -6,6 +6,8 @@ dataset's facts (:class:`graphkit.facts.Fact`: each relation with its participan
 
 from __future__ import annotations
 
+from typing import Callable
+
 from .citation_checks import NameMatcher, address_like
 from .dataset import Dataset
 from .facts import make_fact
@@ -17,7 +19,12 @@ from .records import Citation, Ref
 from .quotes import normalise
 
 
-def check_dataset(ds: Dataset) -> list[Problem]:
+def check_dataset(ds: Dataset, facts_made: Callable[[list[Problem]], None] | None = None
+                  ) -> list[Problem]:
+    """Every check across records; fills ``ds.facts``. ``facts_made(problems)`` is called once
+    the facts are made, with the problems found so far, before the checks that can only add
+    problems (quotes, names in quotes, part-of cycles, unused records): a build starts its
+    measures there, beside them."""
     problems: list[Problem] = []
     actors = _actor_names(ds, problems)
     issues = Names()
@@ -25,9 +32,6 @@ def check_dataset(ds: Dataset) -> list[Problem]:
         issues.add(issue.id, [issue.label] + issue.aliases)
     _check_actor_references(ds, actors, problems)
     _check_registry(ds, problems)
-    cited: set[str] = set()
-    for actor in ds.actors.values():
-        _check_citations(ds, actor.sources, actor.path, problems, cited)
     seen_keys: dict[str, tuple[str, int]] = {}
     involved: set[str] = set()
     naming: list[tuple[list[Citation], dict[str, list[str]], str]] = []
@@ -74,7 +78,6 @@ def check_dataset(ds: Dataset) -> list[Problem]:
             problems.append(Problem(rel.path, rel.lines.get("end", rel.line), "end",
                                     f"end {rel.end} is before start {rel.start}",
                                     "swap them or correct one"))
-        _check_citations(ds, rel.sources, rel.path, problems, cited)
         naming.append((rel.sources, ids, rel.path))
         qualifiers = [ds.model.notation(iri) for name, iri in sorted(rel.concepts.items())
                       if iri != _default(ds, rel.kind, name)]
@@ -92,6 +95,11 @@ def check_dataset(ds: Dataset) -> list[Problem]:
         else:
             seen_keys[key] = (rel.path, rel.line)
         ds.facts.append(make_fact(ds.model, rel, ids, issue_ids, key))
+    if facts_made is not None:
+        facts_made(problems)
+    cited: set[str] = set()
+    for record in (*ds.actors.values(), *ds.relations):
+        _check_citations(ds, record.sources, record.path, problems, cited)
     problems += _naming_warnings(ds, naming)
     _check_part_of_cycles(ds, problems)
     for sid, src in ds.sources.items():

@@ -56,11 +56,14 @@ class Dataset:
 def load_dataset(root: Path, shown_as: str | None = None,
                  progress: Callable[[Iterable], Iterable] | None = None,
                  extra: Iterable[tuple[str, Path, str]] = (),
-                 skip: Iterable[Path] = ()) -> tuple[Dataset, Report]:
+                 skip: Iterable[Path] = (),
+                 facts_made: Callable[[Dataset], None] | None = None) -> tuple[Dataset, Report]:
     """Read and check every file of the data folder ``root``; problems carry ``shown_as`` paths.
     ``extra``: more files read as if they were in the folder, each (``actors`` or
     ``relations``, its path, how to name it); ``skip``: files of the folder left out (what
-    ``graphkit import`` checks: the folder as it will be)."""
+    ``graphkit import`` checks: the folder as it will be). ``facts_made(ds)`` is called once
+    ``ds.facts`` is complete if no error was found until then, while the rest of the checks
+    goes on (:func:`graphkit.checks.check_dataset`)."""
     from .checks import check_dataset
 
     shown = shown_as if shown_as is not None else str(root)
@@ -161,7 +164,9 @@ def load_dataset(root: Path, shown_as: str | None = None,
                                          "checked", "fix the problems above and validate again",
                            severity="warning"))
         return ds, report
-    report.extend(check_dataset(ds))
+    report.extend(check_dataset(ds, facts_made and (
+        lambda found: facts_made(ds) if report.ok and all(p.severity != "error" for p in found)
+        else None)))
     return ds, report
 
 

@@ -173,9 +173,21 @@ def in_child_steps(first: Callable[[], object], *then: Callable[[object], object
             raise value
         return value
 
+    def stop() -> None:
+        if len(got) == len(steps) or (got and got[-1][0] != "ok"):
+            return  # every answer came, or a failure ended the child
+        process.terminate()
+        process.join()
+        receive.close()
+        for spill in spills:
+            spill.close()
+        got.append(("error", RuntimeError("stopped before it answered")))
+
     def waiter(k: int) -> Callable[[], object]:
         def answer():
             return wait(k)
+
+        answer.stop = stop
 
         # the answer can be had at once: it came, or it is the next one and waits in the pipe
         answer.ready = lambda: len(got) > k or (len(got) == k and not receive.closed
@@ -195,6 +207,22 @@ def ready(waiter: Callable[[], object]) -> bool:
     """
     is_ready = getattr(waiter, "ready", None)
     return True if is_ready is None else bool(is_ready())
+
+
+def stop(waiter: Callable[[], object]) -> None:
+    """End the process behind ``waiter`` (of :func:`in_child_steps` or :func:`in_child`) if it
+    is still running: its steps not yet answered then raise ``RuntimeError``. Nothing for any
+    other function, or once every step answered.
+
+    >>> first, second = in_child_steps(lambda: __import__("time").sleep(60), lambda _: 2)
+    >>> stop(second)
+    >>> first()
+    Traceback (most recent call last):
+    RuntimeError: stopped before it answered
+    """
+    halt = getattr(waiter, "stop", None)
+    if halt is not None:
+        halt()
 
 
 PIPE_HOLDS = 60_000  # bytes: a larger answer goes through a file, so the child can end at once

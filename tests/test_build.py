@@ -408,6 +408,44 @@ def test_a_shacl_violation_stops_the_build_and_leaves_no_process_behind(tmp_path
     assert multiprocessing.active_children() == []
 
 
+def test_measures_start_once_the_facts_are_made_and_stop_when_a_later_check_fails(
+        tmp_path, monkeypatch) -> None:
+    """From ``MEASURE_IN_CHILD_FROM`` actors (here: any) the measures start in another process
+    as soon as the relations are resolved, before the quotes are looked up: a quote found in
+    no document then still fails the build at once, with that error alone, and the measures'
+    process (here one that would take a minute) is ended, not waited for."""
+    import multiprocessing
+    import time
+
+    from graphkit import build as building
+    from graphkit.forks import can_fork, in_child_steps
+
+    if not can_fork():
+        pytest.skip("no fork here: the measures run in this process, after the checks")
+    data = compose_case(tmp_path, None)
+    path = data / "relations" / "base.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "CSCAP has effectively functioned as", "CSCAP has always functioned as"),
+        encoding="utf-8")
+    started = []
+
+    def slow(g):
+        time.sleep(60)
+
+    monkeypatch.setattr(building, "MEASURE_IN_CHILD_FROM", 1)
+    monkeypatch.setattr(building, "measure_later", lambda g, view="actors", then=None: (
+        started.append(len(g.facts)), in_child_steps(lambda: slow(g), lambda _: b""))[1])
+    began = time.monotonic()
+    result = build(data, tmp_path / "out", "data")
+    assert time.monotonic() - began < 30
+    assert started == [4]  # started, with every relation's fact
+    assert [str(p) for p in result.report.errors] == [
+        "data/relations/base.yaml:16: quote: quote not found in track2.txt (copy it verbatim "
+        "from the document; white space and curly quotes may differ)"]
+    assert not (tmp_path / "out").exists()
+    assert multiprocessing.active_children() == []
+
+
 def test_a_large_build_without_the_site_lets_the_records_go_and_writes_the_same(
         tmp_path, monkeypatch) -> None:
     """From ``RELEASE_RECORDS_FROM`` relations (here: any), a build that writes no site lets go
