@@ -44,6 +44,9 @@ class Dataset:
     # the files of actors/ and relations/ parsed this time (the others came from the cache,
     # graphkit.parse_cache, unchanged since they were last read)
     parsed: list[str] = field(default_factory=list)
+    # each file's shown path -> the key of its text in that cache (what a check of one file's
+    # records alone may be kept under: graphkit.checks._naming_warnings)
+    file_keys: dict[str, str] = field(default_factory=dict)
 
     def locate(self, key: str) -> tuple[str, int] | None:
         """Where the relation with IRI local part ``key`` is curated."""
@@ -124,6 +127,7 @@ def load_dataset(root: Path, shown_as: str | None = None,
             continue
         texts.append((kind, path.suffix, shown_path,
                       cache.key(text, kind + path.suffix, model.fingerprint), text))
+    ds.file_keys = {shown_path: key for _, _, shown_path, key, _ in texts}
     reads = [cache.get(key) for _, _, _, key, _ in texts]
     missed = [i for i, cached in enumerate(reads) if cached is None]
 

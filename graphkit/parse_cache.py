@@ -4,9 +4,11 @@ second build of unchanged data skips parsing and checking the files that did not
 A file's entry is found under the SHA-256 of its text, its kind (actors or relations, YAML or
 JSON Lines), the model's fingerprint and graphkit's own code; any change to one of them reads the
 file again. The same text under another name (a copied folder, a git revision that ``graphkit
-diff`` checks out) is found too, and its records and problems are renamed. Only what one file
-yields on its own is cached (its records and its problems); every check across records
-(references, duplicates, the documents) runs on every build.
+diff`` checks out) is found too, and its records and problems are renamed. What one file yields
+on its own is cached (its records and its problems), and the warnings about names in its
+quotes, under its text's key, its name and every actor's names; every other check across
+records (references, duplicates, the documents) runs on every build. Builds keep their measures
+here too, under the network's hash (:func:`graphkit.build.remembered`).
 
 The cache is a folder of pickles: ``GRAPHKIT_CACHE`` names it (``off`` turns it off), by default
 ``$XDG_CACHE_HOME/graphkit`` or ``~/.cache/graphkit``. It is created private to the user, and a

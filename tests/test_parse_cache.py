@@ -60,6 +60,55 @@ def test_unchanged_files_are_not_read_again_and_a_changed_one_is(tmp_path, cache
     assert "founding.cscap.1993" not in {f.key for f in third.facts}
 
 
+def test_names_in_quotes_are_looked_for_again_only_in_a_changed_file(tmp_path, cache,
+                                                                    monkeypatch):
+    """The warning that a quote names none of a relation's participants is kept per file: the
+    next build looks again only at a changed file's quotes, and at every file's once an
+    actor's names change; each time the warnings are a build's without the cache."""
+    import graphkit.checks as checks
+
+    data = compose_case(tmp_path, None)
+    more = data / "relations" / "more.yaml"
+    more.write_text('- type: membership\n  member: malaysia\n  organisation: asean\n'
+                    '  start: "1967"\n  sources:\n    - source: public-page\n'
+                    '      quote: "A founding member of the Association."\n', encoding="utf-8")
+    looked = []
+    real = checks._check_naming
+
+    def spy(ds, citations, ids, path, matchers, problems):
+        looked.append(path)
+        real(ds, citations, ids, path, matchers, problems)
+
+    def load() -> list[str]:
+        looked.clear()
+        _, problems = _load(data)
+        seen = list(looked)
+        monkeypatch.setenv("GRAPHKIT_CACHE", "off")
+        try:
+            assert _load(data)[1] == problems  # as without the cache
+        finally:
+            monkeypatch.setenv("GRAPHKIT_CACHE", str(cache))
+        looked[:] = seen
+        return problems
+
+    monkeypatch.setattr(checks, "_check_naming", spy)
+    warning = ("data/relations/more.yaml:7: quote: the quote names none of the participants "
+               "(malaysia, asean) by any name or alias")
+    first = load()
+    assert sorted(set(looked)) == ["data/relations/base.yaml", "data/relations/more.yaml"]
+    assert any(p.startswith(warning) for p in first)
+    assert load() == first and looked == []
+    more.write_text(more.read_text().replace('"1967"', '"1967-08"'), encoding="utf-8")
+    assert any(p.startswith(warning) for p in load())
+    assert looked == ["data/relations/more.yaml"]
+    actors = data / "actors" / "base.yaml"
+    actors.write_text(actors.read_text().replace("aliases: [ASEAN]",
+                                                 "aliases: [ASEAN, the Association]"),
+                      encoding="utf-8")
+    assert not any(p.startswith(warning) for p in load())  # the alias names ASEAN there
+    assert sorted(set(looked)) == ["data/relations/base.yaml", "data/relations/more.yaml"]
+
+
 def test_problems_come_back_from_the_cache_located_as_before(tmp_path, cache):
     data = compose_case(tmp_path, CASES / "invalid" / "end-before-start")
     first = run("validate", "--data", str(data))
@@ -67,7 +116,8 @@ def test_problems_come_back_from_the_cache_located_as_before(tmp_path, cache):
     assert first.returncode == second.returncode == 1
     assert "dates.yaml:5: end: end 1999 is before start 2000-07" in second.stderr
     assert second.stderr == first.stderr
-    assert len(list(cache.glob("*.pickle"))) == 3  # base actors and relations, dates.yaml
+    # base actors and relations, dates.yaml; the names in the quotes of the relations' files
+    assert len(list(cache.glob("*.pickle"))) == 5
 
 
 def test_the_cache_can_be_turned_off_and_a_broken_entry_is_read_anew(tmp_path, cache,
@@ -106,7 +156,8 @@ def test_a_change_of_model_reads_every_file_again(tmp_path, cache):
     assert run("validate", "--data", str(data), process=True,
                env={"GRAPHKIT_CACHE": str(cache), "GRAPHKIT_ONTOLOGY": str(ontology)}
                ).returncode == 0
-    assert entries == 2 and len(list(cache.glob("*.pickle"))) == 2 * entries
+    # the actors' file, the relations' file and the names in its quotes, then as many anew
+    assert entries == 3 and len(list(cache.glob("*.pickle"))) == 2 * entries
 
 
 def test_a_copy_of_the_folder_is_read_from_the_cache_under_its_own_name(tmp_path, cache):
