@@ -129,6 +129,7 @@ def metric_table(G: nx.Graph, context: Context | None = None, sort: str = "betwe
     (descending, then id); and facts about the run (``betweenness``: exact, or its pivots and
     error bound; ``closeness``: exact or estimated from the same pivots; ``modularity``)."""
     from .centrality import betweenness_note, betweenness_pivots, closeness_note
+    from .fast import held
 
     context = context or Context()
     n = G.number_of_nodes()
@@ -136,15 +137,16 @@ def metric_table(G: nx.Graph, context: Context | None = None, sort: str = "betwe
         context = replace(context, pivots=betweenness_pivots(n))
     values: dict[str, dict] = {}
     extra: dict = {}
-    for fam in families():
-        wanted = [m for m in fam.measures
-                  if (m.directed is None or m.directed == G.is_directed())
-                  and (context.only is None or m.name in context.only)]
-        if not wanted:
-            continue
-        out = fam.compute(G, context)
-        extra.update(out.pop("_meta", {}))
-        values.update({m.name: out[m.name] for m in wanted})
+    with held(G):  # converted to igraph once for every family
+        for fam in families():
+            wanted = [m for m in fam.measures
+                      if (m.directed is None or m.directed == G.is_directed())
+                      and (context.only is None or m.name in context.only)]
+            if not wanted:
+                continue
+            out = fam.compute(G, context)
+            extra.update(out.pop("_meta", {}))
+            values.update({m.name: out[m.name] for m in wanted})
     rows = []
     for v, d in G.nodes(data=True):
         row = {"id": v, "label": d.get("label", v), "type": d.get("type", ""),
