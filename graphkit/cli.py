@@ -12,6 +12,8 @@ import click
 from . import __version__, cli_network, cli_sparql
 from .cli_options import (DATA, MAX_PER_FILE, data_option, fail, finish, keep_until_exit,
                           no_actor)
+from .files import shown_as
+
 
 def _size(path: Path) -> str:
     if path.is_dir():
@@ -74,7 +76,7 @@ def validate(data: Path, shacl: bool | None, show_all: bool) -> None:
     """
     from .build import check
 
-    result = check(data, str(data), shacl=shacl, progress=_progress(data))
+    result = check(data, shown_as(data), shacl=shacl, progress=_progress(data))
     finish(result, show_all)
     s = result.summary()
     click.echo(f"ok: {sum(s['actors'].values())} actors, {sum(s['relations'].values())} relations, "
@@ -132,7 +134,7 @@ def build(data: Path, out: Path, shacl: bool | None, metrics: bool, site: bool |
 
     gc.set_threshold(*BUILD_COLLECTOR_THRESHOLDS)
     try:
-        result = run(data, out, str(data), shacl=shacl, progress=_progress(data),
+        result = run(data, out, shown_as(data), shacl=shacl, progress=_progress(data),
                      metrics=metrics, site=site)
     except WriteError as exc:
         click.secho(f"graphkit build: {exc}; the files in {out} are unchanged.", fg="red",
@@ -183,7 +185,7 @@ def show(actor: str, data: Path, fmt: str) -> None:
     from .dataset import load_dataset
     from .facts import graph_of
 
-    ds, report = load_dataset(data, str(data))
+    ds, report = load_dataset(data, shown_as(data))
     g = graph_of(ds)
     found, hint = g.find(actor)
     if found is None:
@@ -254,7 +256,7 @@ def stats(data: Path, fmt: str) -> None:
     from .facts import graph_of
     from .stats import coverage, report
 
-    ds, problems = load_dataset(data, str(data))
+    ds, problems = load_dataset(data, shown_as(data))
     if not problems.ok:
         click.secho(f"warning: the data has {len(problems.errors)} errors; "
                     "run 'graphkit validate'", fg="yellow", err=True)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 from pathlib import Path
 
 import click
 
 from .cli_options import data_option, fail, keep_until_exit, no_actor
+from .files import shown_as
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
                       default="table", show_default=True)
@@ -96,7 +96,7 @@ def checked(data: Path, metrics: bool = False):
     kept = _CHECKED.get(key)
     if kept is not None and kept[0] == _fingerprint(*kept[1]):
         return kept[2]
-    result = check(data, str(data), shacl=False, metrics=metrics, rdf=metrics)
+    result = check(data, shown_as(data), shacl=False, metrics=metrics, rdf=metrics)
     if not result.ok:
         finish(result)
     folders = (data, shipped("ontology"), result.dataset.documents.folder)
@@ -530,7 +530,7 @@ def diff(old, new, data, metric, top, summary, fmt) -> None:
     temps: list = []
     try:
         old_folder, old_name = checkout(old, data, temps)
-        new_folder, new_name = checkout(new, data, temps) if new else (data, str(data))
+        new_folder, new_name = checkout(new, data, temps) if new else (data, shown_as(data))
         d = compare(old_folder, new_folder, metric, top, old_name, new_name)
     except VersionError as exc:
         fail(str(exc))

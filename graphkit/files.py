@@ -51,6 +51,19 @@ def data_folder(given: Path | None) -> tuple[Path, str]:
     return local, ""
 
 
+def shown_as(folder: Path) -> str:
+    """How problems, the map and the site name the data folder ``folder``: as given, and as
+    ``data`` for the data shipped inside an installed graphkit, whose records are then placed
+    where graphkit's repository keeps them (``data/relations/...yaml:11``, as a checkout's
+    build says), not in a ``site-packages`` folder: an installed graphkit builds the shipped
+    data into the same files as the checkout.
+
+    >>> shown_as(Path("tests/cases/base"))
+    'tests/cases/base'
+    """
+    return "data" if installed_copy(folder) else str(folder)
+
+
 def installed_copy(folder: Path) -> bool:
     """Whether ``folder`` is the data shipped inside an installed graphkit (whose quotes of the
     shared documents were checked before release, and whose documents do not travel with it)."""

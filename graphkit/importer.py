@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem, Report
+from .files import shown_as
 
 FORMATS = ("jsonl", "csv")
 
@@ -79,7 +80,7 @@ def import_file(path: Path, data: Path, fmt: str | None = None, kind: str | None
     with tempfile.TemporaryDirectory(prefix="graphkit-import-") as staged:
         as_read = Path(staged) / f"{path.stem}.{fmt}"
         as_read.write_text(text, encoding="utf-8")
-        _, checked = load_dataset(data, str(data), extra=[(kind, as_read, shown)],
+        _, checked = load_dataset(data, shown_as(data), extra=[(kind, as_read, shown)],
                                   skip=[target] if replace else [])
         report.extend(checked.problems)
     if report.ok and write:
