@@ -6,7 +6,7 @@ dataset's facts (:class:`graphkit.facts.Fact`: each relation with its participan
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterable
 
 from .citation_checks import NameMatcher, address_like
 from .dataset import Dataset
@@ -97,9 +97,7 @@ def check_dataset(ds: Dataset, facts_made: Callable[[list[Problem]], None] | Non
         ds.facts.append(make_fact(ds.model, rel, ids, issue_ids, key))
     if facts_made is not None:
         facts_made(problems)
-    cited: set[str] = set()
-    for record in (*ds.actors.values(), *ds.relations):
-        _check_citations(ds, record.sources, record.path, problems, cited)
+    cited = _check_citations(ds, (*ds.actors.values(), *ds.relations), problems)
     problems += _naming_warnings(ds, naming)
     _check_part_of_cycles(ds, problems)
     for sid, src in ds.sources.items():
@@ -324,33 +322,40 @@ def _check_registry(ds: Dataset, problems: list[Problem]) -> None:
                                     did_you_mean(src.file, names)))
 
 
-def _check_citations(ds: Dataset, citations: list[Citation], path: str,
-                     problems: list[Problem], cited: set[str]) -> None:
-    for c in citations:
-        if not c.source:
-            continue
-        src = ds.sources.get(c.source)
-        line = c.lines.get("source", c.line)
-        if src is None:
-            problems.append(Problem(path, line, "source", f"unknown source '{c.source}'",
-                                    did_you_mean(c.source, ds.sources) or
-                                    "add it to sources.yaml"))
-            continue
-        cited.add(c.source)
-        if not (c.quote and src.file and ds.documents.available
-                and ds.documents.text(src.file) is not None):
-            continue
-        line = c.lines.get("quote", c.line)
-        if not ds.documents.contains(src.file, c.quote):
-            problems.append(Problem(path, line, "quote", f"quote not found in {src.file}",
-                                    "copy it verbatim from the document; white space and curly "
-                                    "quotes may differ"))
-            continue
-        original = ds.documents.original(src.file, c.quote)
-        if original is not None and original != " ".join(c.quote.split()):
-            problems.append(Problem(path, line, "quote",
-                                    "quote matches only with its quote marks folded",
-                                    f"the document reads: {original}", severity="warning"))
+def _check_citations(ds: Dataset, records: Iterable, problems: list[Problem]) -> set[str]:
+    """Each citation of ``records`` names a source of the registry, and its quote is found in
+    the source's document where the source has one; the sources cited."""
+    sources = ds.sources
+    documents = ds.documents if ds.documents.available else None
+    cited: set[str] = set()
+    for record in records:
+        for c in record.sources:
+            if not c.source:
+                continue
+            src = sources.get(c.source)
+            if src is None:
+                problems.append(Problem(record.path, c.lines.get("source", c.line), "source",
+                                        f"unknown source '{c.source}'",
+                                        did_you_mean(c.source, sources) or
+                                        "add it to sources.yaml"))
+                continue
+            cited.add(c.source)
+            if documents is None or not (c.quote and src.file) \
+                    or documents.text(src.file) is None:
+                continue
+            line = c.lines.get("quote", c.line)
+            if not documents.contains(src.file, c.quote):
+                problems.append(Problem(record.path, line, "quote",
+                                        f"quote not found in {src.file}",
+                                        "copy it verbatim from the document; white space and "
+                                        "curly quotes may differ"))
+                continue
+            original = documents.original(src.file, c.quote)
+            if original is not None and original != " ".join(c.quote.split()):
+                problems.append(Problem(record.path, line, "quote",
+                                        "quote matches only with its quote marks folded",
+                                        f"the document reads: {original}", severity="warning"))
+    return cited
 
 
 def _default(ds: Dataset, kind: str, field: str) -> str | None:
