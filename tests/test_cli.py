@@ -51,3 +51,25 @@ def test_show_unknown_actor_suggests_the_closest() -> None:
     result = run("show", "cscp")
     assert result.returncode == 1
     assert result.stderr.strip() == "graphkit: no actor named 'cscp' (did you mean 'cscap'?)"
+
+
+def test_the_shipped_data_installed_is_placed_as_the_repository_keeps_it(tmp_path,
+                                                                          monkeypatch) -> None:
+    """An installed graphkit reads its shipped data from inside the package (site-packages):
+    its problems, map and site place each record under ``data/`` as the repository does, so
+    its build writes the checkout's files (.ci/run compares a real wheel's with exports/)."""
+    import shutil
+
+    from conftest import compose_case
+    from graphkit import files
+
+    data = compose_case(tmp_path, None)
+    installed = tmp_path / "site-packages" / "graphkit" / "data"
+    shutil.copytree(data, installed)
+    monkeypatch.setattr(files, "installed_copy", lambda folder: folder == installed)
+    result = run("build", "--data", str(installed), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "out" / "network.html").read_text(encoding="utf-8")
+    assert '"where":"data/relations/base.yaml:' in page
+    assert "site-packages" not in page
+    assert files.shown_as(data) == str(data)
