@@ -76,25 +76,29 @@ def _weighted(g: Graph, spec, facts: list[Fact], flt: Filter, graph=None) -> nx.
     # gathered in plain lists first and given to networkx once, in the order first seen (its
     # add_edge and has_edge per relation took most of a view's time at 10,000 actors)
     pairs: dict[tuple[str, str], list] = {}
+    get, notation, track_of, edges = pairs.get, g.model.notation, flt.track_of, g.edges
     for f in facts:
-        track = flt.track_of(f, g)
-        roles = {g.model.notation(iri) for iri in f.concepts.values()}
-        adversarial, cooperative = f.sign == "adversarial", f.sign == "cooperative"
-        for a, b, edge in g.edges(f):
+        track = track_of(f, g)
+        roles = [notation(iri) for iri in f.concepts.values()]
+        sign, kind, period = f.sign, f.kind, (f.start, f.end)
+        for a, b, edge in edges(f):
             for u, w in ((a, b), (b, a)) if directed and not edge.directed else ((a, b),):
-                e = pairs.get((u, w))
+                e = get((u, w))
                 if e is None and not directed:
-                    e = pairs.get((w, u))
+                    e = get((w, u))
                 if e is None:  # weight, kinds, tracks, roles, periods, signs against and for
                     e = pairs[(u, w)] = [0, set(), set(), set(), [], 0, 0]
                 e[0] += 1
-                e[1].add(f.kind)
+                e[1].add(kind)
                 if track:
                     e[2].add(track)
-                e[3].update(roles)
-                e[4].append((f.start, f.end))
-                e[5] += adversarial
-                e[6] += cooperative
+                if roles:
+                    e[3].update(roles)
+                e[4].append(period)
+                if sign == "adversarial":
+                    e[5] += 1
+                elif sign == "cooperative":
+                    e[6] += 1
     graph.add_edges_from((u, w, _edge_attributes(*e)) for (u, w), e in pairs.items())
     return graph
 
@@ -104,14 +108,24 @@ def _edge_attributes(weight: int, kinds: set, tracks: set, roles: set, periods: 
     """An edge's attributes: sets as sorted comma-separated text; the periods as ISO pairs and
     their span; ``sign`` -1 where adversarial relations are at least as many as cooperative
     ones (and there is one), else +1."""
-    d = {"weight": weight, "kinds": ",".join(sorted(kinds)), "tracks": ",".join(sorted(tracks)),
-         "roles": ",".join(sorted(roles)),
-         "periods": sorted({(s.earliest.isoformat() if s else "", e.latest.isoformat() if e else "")
-                            for s, e in periods})}
-    if all(s for s, _ in periods):
-        d["start"] = min(s.earliest for s, _ in periods).isoformat()
-    if all(e for _, e in periods):
-        d["end"] = max(e.latest for _, e in periods).isoformat()
+    d = {"weight": weight,
+         "kinds": ",".join(sorted(kinds)) if len(kinds) > 1 else "".join(kinds),
+         "tracks": ",".join(sorted(tracks)) if len(tracks) > 1 else "".join(tracks),
+         "roles": ",".join(sorted(roles)) if len(roles) > 1 else "".join(roles)}
+    if len(periods) == 1:  # most ties: one relation
+        s, e = periods[0]
+        d["periods"] = [(s.earliest.isoformat() if s else "", e.latest.isoformat() if e else "")]
+        if s:
+            d["start"] = d["periods"][0][0]
+        if e:
+            d["end"] = d["periods"][0][1]
+    else:
+        d["periods"] = sorted({(s.earliest.isoformat() if s else "",
+                                e.latest.isoformat() if e else "") for s, e in periods})
+        if all(s for s, _ in periods):
+            d["start"] = min(s.earliest for s, _ in periods).isoformat()
+        if all(e for _, e in periods):
+            d["end"] = max(e.latest for _, e in periods).isoformat()
     d["sign"] = -1 if adversarial >= cooperative and adversarial else 1
     return d
 
