@@ -68,12 +68,9 @@ class Filter:
         """The relation's track: its own, else the highest among its actors'."""
         if fact.track:
             return fact.track
-        best, rank, actors = "", -1, g.actors
-        for a in fact.actors():
-            info = actors.get(a)
-            if info is not None and info.track and TRACKS.index(info.track) > rank:
-                best, rank = info.track, TRACKS.index(info.track)
-        return best
+        found = [g.actors[a].track for a in fact.actors() if a in g.actors and
+                 g.actors[a].track]
+        return max(found, key=TRACKS.index) if found else ""
 
     def keep(self, fact: Fact, g: Graph) -> bool:
         if self.relations is not None and fact.kind not in self.relations:

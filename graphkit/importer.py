@@ -24,8 +24,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem, Report
 from .files import shown_as
+from .problems import Problem, Report
 
 FORMATS = ("jsonl", "csv")
 
