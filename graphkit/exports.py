@@ -93,10 +93,12 @@ def turtle(lines: list[str]) -> bytes:
     return turtle_header() + (turtle_body(_nt_bytes(lines)) if lines else b"")
 
 
-def turtle_pieces(ntriples_file: str, ranges_file: str, target: str) -> None:
+def turtle_pieces(ntriples_file: str, ranges_file: str, target: str, lengths_file: str
+                  ) -> None:
     """The helper process's job (:class:`TurtleProcess`): the Turtle body of each byte range
     ``[offset, length]`` (JSON) of the N-Triples file, one after another into ``target``; their
-    lengths are printed, as JSON."""
+    lengths written into ``lengths_file``, as JSON, once all are written (a file, not the
+    standard output: a pipe may take a large answer in part, under a profiler for one)."""
     with open(ranges_file, encoding="utf-8") as fh:
         ranges = json.load(fh)
     lengths = []
@@ -106,7 +108,8 @@ def turtle_pieces(ntriples_file: str, ranges_file: str, target: str) -> None:
             body = turtle_body(source.read(length))
             out.write(body)
             lengths.append(len(body))
-    sys.stdout.write(json.dumps(lengths))
+    with open(lengths_file, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(lengths))
 
 
 def ntriples(lines: list[str]) -> bytes:
@@ -555,26 +558,32 @@ class TurtleProcess:
         asked.write_text(json.dumps([(chunks.offsets[k], chunks.offsets[k + 1] - chunks.offsets[k])
                                      for k in taken]), encoding="utf-8")
         self.target = stage.path(".turtle-pieces")
+        self.lengths = stage.path(".turtle-lengths")
         here = str(Path(__file__).resolve().parent.parent)
         path = os.environ.get("PYTHONPATH")
         env = {**os.environ, "PYTHONPATH": here + (os.pathsep + path if path else "")}
         self.process = subprocess.Popen(
             [sys.executable, "-P", "-c", "import sys; from graphkit.exports import turtle_pieces; "
                                    "turtle_pieces(*sys.argv[1:])", str(nt), str(asked),
-             str(self.target)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+             str(self.target), str(self.lengths)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             env=env)
 
     def wait(self) -> Pieces:
-        out, err = self.process.communicate()
+        _, err = self.process.communicate()
         if self.process.returncode != 0:  # the previous exports stay, one line says why
             said = err.decode("utf-8", "replace").strip().splitlines()
             raise RuntimeError("writing the Turtle export failed: "
                                + (said[-1] if said else f"exit code {self.process.returncode}"))
-        lengths = json.loads(out)
-        if len(lengths) != len(self.names):
+        try:
+            lengths = json.loads(self.lengths.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RuntimeError("writing the Turtle export failed: its helper's list of "
+                               f"pieces is unreadable ({exc})") from None
+        if not isinstance(lengths, list) or len(lengths) != len(self.names):
             raise RuntimeError("writing the Turtle export failed: "
-                               f"{len(lengths)} of {len(self.names)} pieces written")
+                               f"{len(lengths) if isinstance(lengths, list) else 0} of "
+                               f"{len(self.names)} pieces written")
         index, at = {}, 0
         for name, length in zip(self.names, lengths):
             index[name] = (at, length, None)

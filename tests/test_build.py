@@ -338,6 +338,34 @@ def test_failed_parallel_turtle_leaves_targets_untouched(shipped, tmp_path: Path
     assert sorted(p.name for p in out.iterdir()) == sorted(EXPORTS)  # nothing staged is left
 
 
+def test_the_turtle_helper_answers_through_a_file_and_a_cut_answer_is_a_readable_error(
+        shipped, tmp_path: Path) -> None:
+    """The Turtle's helper process lists the pieces it wrote in a file (a pipe may take a
+    large answer in part: under py-spy the 100k build's list was cut at 64 KiB and the build
+    ended in a JSON traceback). Whole, the pieces are the Turtle of their chunks; cut, the
+    build says which step failed."""
+    chunks = exports._Chunks(shipped.triples, shipped.lines)
+    out = tmp_path / "out"
+    with exports.Staging(out) as stage:
+        nt = stage.write("graph.nt", chunks.write)
+        stage._settled()
+        taken = list(range(len(chunks.names)))[:5]
+        helper = exports.TurtleProcess(stage, nt, chunks, taken)
+        pieces = helper.wait()
+        assert [pieces.read(chunks.names[k]) for k in taken] == \
+            [exports.turtle_body(chunks.nt(k)) for k in taken]
+        pieces.close()
+
+        helper = exports.TurtleProcess(stage, nt, chunks, taken)
+        helper.process.wait()
+        helper.lengths.write_text(helper.lengths.read_text(encoding="utf-8")[:-2],
+                                  encoding="utf-8")
+        with pytest.raises(RuntimeError, match="writing the Turtle export failed: its "
+                                               "helper's list of pieces is unreadable"):
+            helper.wait()
+        stage._discard()
+
+
 def test_a_helper_process_ends_once_its_answer_is_made(tmp_path: Path, monkeypatch) -> None:
     """A forked helper with a large answer (the build's map, 4 MB at 10,000 actors) ends as
     soon as it is made, not when the build gets round to reading it, so its memory is freed;
