@@ -55,7 +55,7 @@ def as_of_label(as_of: str | dt.date) -> str:
     return as_of if isinstance(as_of, str) else as_of.isoformat()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Fact:
     """A relation with its participants resolved to actor ids and its qualifiers to
     notations: what every analysis reads."""
@@ -104,7 +104,7 @@ class Fact:
         return f"{r.path}:{r.line}" if r is not None else ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ActorInfo:
     """What the analyses know of an actor."""
 

@@ -42,7 +42,7 @@ def _pickled_by_fields(cls):
 
 
 @_pickled_by_fields
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A reference to an actor or issue as the curator wrote it (id, name or alias)."""
 
@@ -51,7 +51,7 @@ class Ref:
 
 
 @_pickled_by_fields
-@dataclass
+@dataclass(slots=True)
 class Citation:
     source: str
     quote: str
@@ -63,7 +63,7 @@ class Citation:
 
 
 @_pickled_by_fields
-@dataclass
+@dataclass(slots=True)
 class Actor:
     """An actor record: ``fields`` holds each field the model declares (``ontology/model.yaml``,
     ``actor:``) as written: a text, a list of texts, a :class:`Ref` to an actor, or a concept
@@ -103,7 +103,7 @@ class Actor:
 
 
 @_pickled_by_fields
-@dataclass
+@dataclass(slots=True)
 class Relation:
     kind: str
     roles: dict[str, list[Ref]]
@@ -124,7 +124,7 @@ class Relation:
 
 
 @_pickled_by_fields
-@dataclass
+@dataclass(slots=True)
 class Source:
     id: str
     title: str
@@ -140,7 +140,7 @@ class Source:
 
 
 @_pickled_by_fields
-@dataclass
+@dataclass(slots=True)
 class Issue:
     id: str
     label: str
