@@ -168,6 +168,6 @@ def make_fact(model: Model, record, participants: dict[str, list[str]], issues: 
                 tuple(issues), record.start, record.end,
                 model.notation(record.track) if record.track else None,
                 model.notation(record.confidence) if record.confidence else None,
-                dict(record.concepts), dict(record.literals),
+                record.concepts, record.literals,  # the record's own (neither changes)
                 model.sign(record.kind, record.concepts),
                 model.partial(record.kind, record.concepts), record)

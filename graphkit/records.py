@@ -41,6 +41,61 @@ def _pickled_by_fields(cls):
     return cls
 
 
+class Lines:
+    """The line of each key of one record, as ``lines.get(key, default)`` reads it: the
+    record's own line and each key's distance from it, in a dictionary shared by every record
+    laid out alike (the generated 10k set's 138,141 relations and citations have 55 layouts),
+    instead of a dictionary of line numbers per record (at 100,000 actors the records' lines
+    were a million dictionaries and ten million numbers).
+
+    >>> a, b = Lines.of(10, {"type": 10, "quote": 12}), Lines.of(40, {"type": 40, "quote": 42})
+    >>> a.get("quote"), b.get("quote"), b.get("note", 40), a.offsets is b.offsets
+    (12, 42, 40, True)
+    >>> a == Lines.of(10, {"type": 10, "quote": 12}), dict(a.items())
+    (True, {'type': 10, 'quote': 12})
+    """
+
+    __slots__ = ("line", "offsets")
+    _layouts: dict[tuple, dict[str, int]] = {}
+    KEEP = 10_000  # layouts kept for sharing (more are rare: each record then has its own)
+
+    def __init__(self, line: int, offsets: dict[str, int]) -> None:
+        self.line, self.offsets = line, offsets
+
+    @classmethod
+    def of(cls, line: int, key_lines: dict[str, int]) -> "Lines":
+        """The lines of a record at ``line`` whose keys are at ``key_lines``."""
+        layout = tuple((key, at - line) for key, at in key_lines.items())
+        offsets = cls._layouts.get(layout)
+        if offsets is None:
+            offsets = dict(layout)
+            if len(cls._layouts) < cls.KEEP:
+                cls._layouts[layout] = offsets
+        return cls(line, offsets)
+
+    def get(self, key: str, default: int | None = None) -> int | None:
+        offset = self.offsets.get(key)
+        return default if offset is None else self.line + offset
+
+    def items(self):
+        return ((key, self.line + offset) for key, offset in self.offsets.items())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Lines) and dict(self.items()) == dict(other.items())
+
+    def __repr__(self) -> str:
+        return f"Lines({dict(self.items())})"
+
+    def __reduce__(self):  # the layout pickled once per file (pickle keeps shared objects once)
+        return _shared_lines, (self.line, self.offsets)
+
+
+def _shared_lines(line: int, offsets: dict[str, int]) -> Lines:
+    """A pickled :class:`Lines` loaded with its layout shared again across files."""
+    return Lines(line, Lines._layouts.setdefault(tuple(offsets.items()), offsets)
+                 if len(Lines._layouts) < Lines.KEEP else offsets)
+
+
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Ref:
@@ -57,7 +112,7 @@ class Citation:
     quote: str
     note: str
     line: int
-    lines: dict[str, int] = field(default_factory=dict)
+    lines: Lines | dict[str, int] = field(default_factory=dict)
     lang: str = "en"  # the quote's language (BCP 47), English unless the record says otherwise
     implicit: bool = False  # the quote states the claim without naming a participant (note why)
 
@@ -75,7 +130,7 @@ class Actor:
     sources: list[Citation]
     path: str
     line: int
-    lines: dict[str, int] = field(default_factory=dict)
+    lines: Lines | dict[str, int] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -120,7 +175,7 @@ class Relation:
     key: str
     path: str
     line: int
-    lines: dict[str, int] = field(default_factory=dict)
+    lines: Lines | dict[str, int] = field(default_factory=dict)
 
 
 @_pickled_by_fields
@@ -136,7 +191,7 @@ class Source:
     note: str
     path: str
     line: int
-    lines: dict[str, int] = field(default_factory=dict)
+    lines: Lines | dict[str, int] = field(default_factory=dict)
 
 
 @_pickled_by_fields
@@ -295,7 +350,8 @@ class _Fields:
                 f.problem("implicit", "'implicit: true' needs a note saying why the quote names "
                                       "none of the participants",
                           "e.g. 'note: the page is about ASEAN; \"the grouping\" is ASEAN'")
-            out.append(Citation(source, quote, note, item.line, item.key_lines, lang, implicit))
+            out.append(Citation(source, quote, note, item.line,
+                                Lines.of(item.line, item.key_lines), lang, implicit))
         return out
 
 
@@ -337,7 +393,7 @@ def read_actor(node: Node, path: str, model: Model, problems: list[Problem]) -> 
         if value:
             fields[name] = value
     return Actor(actor_id, kind, fields, f.citations(model.texts["citation"]), path, m.line,
-                 m.key_lines)
+                 Lines.of(m.line, m.key_lines))
 
 
 def read_relation(node: Node, path: str, model: Model,
@@ -392,7 +448,8 @@ def read_relation(node: Node, path: str, model: Model,
     start, end = f.date("start"), f.date("end")
     return Relation(kind.name, roles, concepts, literals, issues, start, end, track,
                     f.concept("confidence", model, expand("gk:Confidence")), f.text("note"),
-                    f.text("description"), sources, key, path, m.line, m.key_lines)
+                    f.text("description"), sources, key, path, m.line,
+                    Lines.of(m.line, m.key_lines))
 
 
 def read_source(node: Node, path: str, model: Model, problems: list[Problem]) -> Source | None:
@@ -404,7 +461,7 @@ def read_source(node: Node, path: str, model: Model, problems: list[Problem]) ->
     src = Source(f.slug("id"), f.text("title", True, "Revitalising ASEAN Diplomacy"),
                  [r.text for r in f.texts("authors")], f.text("publisher", True, "RSIS"),
                  f.date("date"), f.text("url"), f.text("file"), f.text("note"), path, m.line,
-                 m.key_lines)
+                 Lines.of(m.line, m.key_lines))
     if src.url and not any(p.field == "url" and p.line == f.line("url") for p in problems):
         why = iri_problem(src.url)
         if why:
