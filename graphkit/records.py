@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
+from sys import intern
 
 from .dates import FORMAT_HINT, FUTURE_YEARS, DateError, PartialDate, parse_date, too_far_ahead
 from .model import COMMON_FIELDS, Model, RelationKind, TextSpec
@@ -254,7 +255,9 @@ class _Fields:
                                          spec.hint))
 
     def texts(self, key: str) -> list[Ref]:
-        """One value or a list of values, each with its line."""
+        """One value or a list of values, each with its line (the texts interned: the same
+        actor named by thousands of relations is one string, in memory and in the parsed-data
+        cache, which pickles a repeated object once per file)."""
         value = self.node.items.get(key)
         if value is None:
             return []
@@ -262,7 +265,7 @@ class _Fields:
             text = value.text.strip()
             if text and not value.null:
                 self.bounded(key, text, value.line)
-                return [Ref(text, value.line)]
+                return [Ref(intern(text), value.line)]
             return []
         if value.__class__ is Sequence:
             out = []
@@ -270,7 +273,7 @@ class _Fields:
                 text = item.text.strip() if item.__class__ is Scalar else ""
                 if text:
                     self.bounded(key, text, item.line)
-                    out.append(Ref(text, item.line))
+                    out.append(Ref(intern(text), item.line))
                 else:
                     self.problems.append(Problem(self.path, item.line, key,
                                                  "expected a list of single values"))
@@ -339,7 +342,7 @@ class _Fields:
                 continue
             f = _Fields(item, self.path, CITATION_FIELDS, "a source citation", self.problems,
                         texts)
-            source = f.text("source", True, "rsis-co25048")
+            source = intern(f.text("source", True, "rsis-co25048"))
             quote = f.text("quote", True, '"a short verbatim quote"')
             lang = f.text("lang") or "en"
             if not LANG.match(lang):
