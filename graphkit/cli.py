@@ -290,14 +290,8 @@ def shapes(check: bool) -> None:
     click.echo(f"wrote {SHAPES_FILE}")
 
 
-
-
 for _command in cli_network.COMMANDS + cli_sparql.COMMANDS:
     main.add_command(_command)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
 
 
 #: the cycle collector's thresholds for a command: it runs after 100,000 new objects rather than
@@ -339,3 +333,7 @@ def run() -> None:
             pass
     atexit._run_exitfuncs()
     os._exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover (tests run it in another process)
+    run()  # last: the command's settings above are defined by then

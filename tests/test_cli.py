@@ -29,6 +29,23 @@ def test_top_level_help_and_version() -> None:
     assert run("--version", process=True).stdout.strip() == f"graphkit, version {__version__}"
 
 
+def test_python_dash_m_runs_the_command_as_the_console_script_does(tmp_path) -> None:
+    """`python -m graphkit.cli build` works as `graphkit build` does (it stopped with a
+    NameError: the module ran its command before defining the build's collector settings)."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "graphkit.cli", "build", "--data",
+                             str(REPO / "data"), "--out", str(out), "--no-site", "--no-metrics",
+                             "--no-shacl"], capture_output=True, text=True, timeout=120,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "done in" in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["graph.jsonld", "graph.nt", "graph.ttl"]
+
 @pytest.mark.parametrize("name", ["DPRK", "North Korea", "pyongyang", "dprk",
                                   "Democratic People's Republic of Korea"])
 def test_show_finds_an_actor_by_id_name_or_alias_in_any_case(name: str) -> None:
