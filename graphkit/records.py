@@ -66,13 +66,17 @@ class Lines:
     @classmethod
     def of(cls, line: int, key_lines: dict[str, int]) -> "Lines":
         """The lines of a record at ``line`` whose keys are at ``key_lines``."""
-        layout = tuple((key, at - line) for key, at in key_lines.items())
+        return cls(line, cls._shared(tuple((key, at - line) for key, at in key_lines.items())))
+
+    @classmethod
+    def _shared(cls, layout: tuple) -> dict[str, int]:
+        """The one dictionary of ``layout`` (its keys and offsets, in order)."""
         offsets = cls._layouts.get(layout)
         if offsets is None:
             offsets = dict(layout)
             if len(cls._layouts) < cls.KEEP:
                 cls._layouts[layout] = offsets
-        return cls(line, offsets)
+        return offsets
 
     def get(self, key: str, default: int | None = None) -> int | None:
         offset = self.offsets.get(key)
@@ -93,8 +97,7 @@ class Lines:
 
 def _shared_lines(line: int, offsets: dict[str, int]) -> Lines:
     """A pickled :class:`Lines` loaded with its layout shared again across files."""
-    return Lines(line, Lines._layouts.setdefault(tuple(offsets.items()), offsets)
-                 if len(Lines._layouts) < Lines.KEEP else offsets)
+    return Lines(line, Lines._shared(tuple(offsets.items())))
 
 
 @_pickled_by_fields
