@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from .dataset import Dataset, load_dataset
 from .forks import stop
@@ -37,7 +37,7 @@ class BuildResult:
     report: Report
     dataset: Dataset | None = None
     triples: list = field(default_factory=list)  # unique tuples in N-Triples order
-    lines: list[str] = field(default_factory=list)  # their N-Triples lines, sorted
+    lines: Sequence[str] = field(default_factory=list)  # their N-Triples lines (NTLines)
     notes: list[str] = field(default_factory=list)  # what the run chose to skip, and why
     metric_rows: list[dict] = field(default_factory=list)  # graphkit.metrics.registry rows
     graph: object = None  # the graphkit.facts.Graph the measures ran on
@@ -140,6 +140,8 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
             with clock("measure the actors"):
                 start_measures(ds)
         result.graph, measured, result.beside = started
+    from .forks import ready
+
     locate = None  # where SHACL's findings are curated, known before the records are let go
     with clock("make the triples, in N-Triples order"):
         made = to_triples(ds)
@@ -152,11 +154,12 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
 
                 locate = locator(ds)
             result.release_records()
+        measures_in = metrics and ready(measured)
+        if measures_in:  # known already: ordered with the rest instead of merged in after
+            made += _metrics(result, measured())
         result.lines, result.triples = canonical(made)
         del made
-    if metrics:
-        from .forks import ready
-
+    if metrics and not measures_in:
         if meanwhile is not None and not ready(measured):
             with clock("write the JSON-LD the measures leave alone, meanwhile"):
                 meanwhile(result, lambda: ready(measured))

@@ -34,7 +34,7 @@ from bisect import bisect_left
 from itertools import compress, islice, repeat
 from operator import and_, itemgetter, ne, not_
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Sequence
 from zlib import crc32
 
 from .namespaces import ACTOR, GK
@@ -74,7 +74,7 @@ def _after(prefix: str) -> str:
 _BORDERS = (ACTOR, _after(ACTOR), GK, _after(GK))
 
 
-def middle_run(lines: list[str]) -> tuple[int, int]:
+def middle_run(lines: Sequence[str]) -> tuple[int, int]:
     """Where the subjects between the actors and the ontology's terms begin and end in sorted
     N-Triples ``lines`` (the relations, citations, issues and sources): two chunk borders."""
     start = bisect_left(lines, "<" + _after(ACTOR))

@@ -26,7 +26,7 @@ import tempfile
 from functools import lru_cache
 from json.encoder import encode_basestring as _json  # a str as JSON, as json.dumps writes it
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
@@ -34,6 +34,7 @@ from .export_pieces import (PieceStore, Pieces, PieceWriter, chunk_starts, diges
                             first_found, middle_run)
 from .files import shipped
 from .namespaces import ACTOR, PREFIXES
+from .nt_lines import nt_data
 
 CONTEXT_FILE = shipped("ontology") / "context.jsonld"
 XSD_STRING = PREFIXES["xsd"] + "string"
@@ -47,18 +48,12 @@ JSONLD_COST = 0.9
 _PREFIX_ORDER = {f"@prefix {p}: <{ns}> .".encode(): i for i, (p, ns) in enumerate(PREFIXES.items())}
 
 
-def _nt_bytes(lines: list[str], start: int = 0, stop: int | None = None) -> bytes:
-    """The N-Triples of ``lines[start:stop]``, a line each."""
-    part = lines[start:stop]
-    return ("\n".join(part) + "\n").encode("utf-8") if part else b""
-
-
-def write_ntriples(lines: list[str], out: BinaryIO, start: int = 0,
+def write_ntriples(lines: Sequence[str], out: BinaryIO, start: int = 0,
                    stop: int | None = None) -> None:
     """N-Triples, one triple a line, in the given (sorted) order (of ``lines[start:stop]``)."""
     stop = len(lines) if stop is None else stop
     for at in range(start, stop, 50_000):
-        out.write(_nt_bytes(lines, at, min(at + 50_000, stop)))
+        out.write(nt_data(lines, at, min(at + 50_000, stop)))
 
 
 def turtle_body(ntriples: bytes) -> bytes:
@@ -88,9 +83,9 @@ def turtle_header() -> bytes:
     return b"\n".join(head) + b"\n\n"
 
 
-def turtle(lines: list[str]) -> bytes:
+def turtle(lines: Sequence[str]) -> bytes:
     """The Turtle of sorted N-Triples lines, in memory: the prefixes, then the subjects."""
-    return turtle_header() + (turtle_body(_nt_bytes(lines)) if lines else b"")
+    return turtle_header() + (turtle_body(nt_data(lines)) if lines else b"")
 
 
 def turtle_pieces(ntriples_file: str, ranges_file: str, target: str, lengths_file: str
@@ -112,7 +107,7 @@ def turtle_pieces(ntriples_file: str, ranges_file: str, target: str, lengths_fil
         fh.write(json.dumps(lengths))
 
 
-def ntriples(lines: list[str]) -> bytes:
+def ntriples(lines: Sequence[str]) -> bytes:
     out = io.BytesIO()
     write_ntriples(lines, out)
     return out.getvalue()
@@ -261,7 +256,7 @@ class JsonLdAhead:
         self.starts: list[int] = []
         self.heads: list[str] = []
 
-    def write(self, triples: list, lines: list[str], done: Callable[[], bool]) -> None:
+    def write(self, triples: list, lines: Sequence[str], done: Callable[[], bool]) -> None:
         """Write the pieces of the run's chunks from its start until ``done()`` (asked every 8
         chunks, about 500 subjects) or its end, whichever comes first, into a nameless file in
         the folder (in the system's temporary folder if it does not exist yet: a build that then
@@ -280,7 +275,7 @@ class JsonLdAhead:
             written = PieceWriter(file, check=False)
             self.pieces.index = written.index
             for k in range(len(starts)):
-                name = digest(_nt_bytes(lines, bounds[k], bounds[k + 1]))
+                name = digest(nt_data(lines, bounds[k], bounds[k + 1]))
                 if name not in self.found:
                     written.add(name, jsonld_piece(triples, bounds[k], bounds[k + 1], memo))
                 self.count = bounds[k + 1] - start
@@ -290,7 +285,7 @@ class JsonLdAhead:
         except OSError:  # no room for it: the JSON-LD is written whole later (or says why not)
             self.close()
 
-    def chunks(self, triples: list, lines: list[str]) -> list[int] | None:
+    def chunks(self, triples: list, lines: Sequence[str]) -> list[int] | None:
         """The chunks' starts of the whole graph ``triples`` (:func:`chunk_starts`), those of
         the run taken from :meth:`write` (0.5 s of the 0.6 s at 10,000 actors) where the run
         still holds as many lines and each chunk's first subject begins where it did, moved by
@@ -408,7 +403,7 @@ class Staging:
         return [target for _, target in self.staged if not target.name.startswith(".")]
 
 
-def write_exports(folder: Path, triples, lines: list[str], formats: Iterable[str] = FORMATS,
+def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable[str] = FORMATS,
                   extra: dict[str, bytes] | None = None,
                   ahead: JsonLdAhead | None = None,
                   reuse: PieceStore | None = None) -> list[Path]:
@@ -477,7 +472,7 @@ class _Chunks:
     :func:`write_exports` writes them: their N-Triples first (which names them), then the
     Turtle of those wanted."""
 
-    def __init__(self, triples, lines: list[str], starts: list[int] | None = None) -> None:
+    def __init__(self, triples, lines: Sequence[str], starts: list[int] | None = None) -> None:
         self.lines = lines
         self.starts = starts if starts is not None else chunk_starts(triples)
         self.bounds = [*self.starts, len(lines)]
@@ -485,7 +480,7 @@ class _Chunks:
         self.offsets: list[int] = []  # where each begins in the N-Triples file, and the end
 
     def nt(self, k: int) -> bytes:
-        return _nt_bytes(self.lines, self.bounds[k], self.bounds[k + 1])
+        return nt_data(self.lines, self.bounds[k], self.bounds[k + 1])
 
     def write(self, fh: BinaryIO) -> None:
         """Write the N-Triples, naming each chunk and noting where it lies."""

@@ -158,3 +158,54 @@ def test_merging_two_sorted_graphs_is_sorting_both(first, second) -> None:
 
     a, b = canonical(triples(first)), canonical(triples(second))
     assert merge_canonical(a, b) == canonical(triples(first) + triples(second))
+
+
+_AWKWARD = ["plain", 'say "no"', "back\\slash", "two\nlines", "Hà Nội", "東京", "emoji 🕊️", ""]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "a1", "a10", "a-b", "a.1", "a.1.quote", "é", "ab"]),
+                          st.integers(0, 3), st.integers(0, 40)), max_size=300),
+       st.lists(st.tuples(st.sampled_from(["a", "a10", "a.1.quote", "é", "b"]),
+                          st.integers(0, 3), st.integers(0, 40)), max_size=40),
+       st.booleans(), st.integers(1, 9))
+def test_ordered_lines_are_the_sorted_unique_lines_in_memory_or_in_a_scratch_file(
+        first, second, spill, block) -> None:
+    """The graph's lines, held in memory or in a scratch file (from ``SPILL_FROM`` lines), read
+    back line by line, by runs and as bytes, are the sorted unique N-Triples lines of the
+    triples (subjects that begin other subjects, repeats, escapes and scripts included), the
+    triples in the same order, whatever the size of the blocks they are ordered by; merging the
+    measures' lines in keeps that true."""
+    from unittest import mock
+
+    from graphkit import to_rdf
+    from graphkit.nt_lines import nt_data
+    from graphkit.to_rdf import Lit, canonical, merge_canonical
+
+    def triples(picks):
+        return [(f"http://s/{s}", f"http://p/{p}",
+                 Lit(_AWKWARD[o % len(_AWKWARD)] + str(o), None, "en" if o % 3 else None)
+                 if o % 2 else f"http://o/{o}") for s, p, o in picks]
+
+    def expected(made):
+        lines = {f"<{s}> <{p}> {to_rdf.nt_term(o)} .": (s, p, o)
+                 for s, p, o in reversed(made)}  # the first of repeats kept
+        return sorted(lines), [lines[line] for line in sorted(lines)]
+
+    with mock.patch.object(to_rdf, "SPILL_FROM", 0 if spill else 10**9), \
+            mock.patch.object(to_rdf, "_BLOCK", block), \
+            mock.patch.object(to_rdf, "_WINDOW", block):
+        lines, ordered = canonical(triples(first))
+        assert lines.spilled == (spill and bool(first))
+        want_lines, want_triples = expected(triples(first))
+        assert list(lines) == want_lines and ordered == want_triples
+        assert len(lines) == len(want_lines)
+        assert lines.data() == nt_data(want_lines)
+        if want_lines:
+            middle = len(want_lines) // 2
+            assert lines[middle] == want_lines[middle] and lines[-1] == want_lines[-1]
+            assert lines[1:middle] == want_lines[1:middle]
+            assert lines.data(1, middle) == nt_data(want_lines, 1, middle)
+        merged = merge_canonical((lines, ordered), canonical(triples(second)))
+        assert merged == expected(triples(first) + triples(second))
+        assert merged[0].data() == nt_data(expected(triples(first) + triples(second))[0])
