@@ -244,9 +244,7 @@ def nt_term(o) -> str:
 
 def canonical(triples: Iterable[Triple], folder: Path | None = None
               ) -> tuple[NTLines, list[Triple]]:
-    """The unique triples in N-Triples line order, with their lines (:class:`NTLines`: in a
-    scratch file in ``folder``, the system's temporary folder by default, from
-    ``SPILL_FROM`` lines).
+    """The unique triples in N-Triples line order, with their lines (:class:`NTLines`).
 
     Every export is written in this order, so the same data gives the same bytes.
 
@@ -254,28 +252,37 @@ def canonical(triples: Iterable[Triple], folder: Path | None = None
     >>> list(lines)
     ['<a> <p> "b" .', '<a> <p> <c> .']
 
-    A subject's lines sort together (``<s> ...``), so the runs of triples of one subject are
-    put in their subjects' order first (:func:`_subject_runs`), then the triples are ordered
-    by line a block of whole subjects at a time: only one block's lines are strings at once
-    (all 12.5 million took 3.1 GB at 100,000 actors). A repeated triple's lines end up side by
-    side, and all but the first are dropped.
+    Below ``SPILL_FROM`` triples, all lines are made and sorted at once, then kept as bytes in
+    memory. From there they would not fit so well (12.5 million lines took 3.1 GB as strings at
+    100,000 actors), so a subject's lines sorting together (``<s> ...``), the runs of triples
+    of one subject are put in their subjects' order first (:func:`_by_subject`), then the
+    triples are ordered by line a block of whole subjects at a time, each block's lines written
+    into a scratch file in ``folder`` (the system's temporary folder by default). A repeated
+    triple's lines end up side by side, and all but the first are dropped.
     """
     triples = triples if isinstance(triples, list) else list(triples)
-    writer = LinesWriter(len(triples) >= SPILL_FROM, folder)
+    spill = len(triples) >= SPILL_FROM
+    writer = LinesWriter(spill, folder)
     out: list[Triple] = []
 
     def ordered(block: list[Triple]) -> None:
-        lines = [f"<{s}> <{p}> <{o}> ." if o.__class__ is str else f"<{s}> <{p}> {nt_term(o)} ."
-                 for s, p, o in block]
+        # each with its line break: a line is never the start of another, so they sort alike
+        lines = [f"<{s}> <{p}> <{o}> .\n" if o.__class__ is str
+                 else f"<{s}> <{p}> {nt_term(o)} .\n" for s, p, o in block]
         order = sorted(range(len(lines)), key=lines.__getitem__)
         lines = list(map(lines.__getitem__, order))
         block = list(map(block.__getitem__, order))
         first = [True, *map(ne, lines, islice(lines, 1, None))]  # not the line before it again
         if not all(first):
             lines, block = list(compress(lines, first)), list(compress(block, first))
-        writer.add(lines)
+        for at in range(0, len(lines), _BLOCK):  # a run of bytes at a time, its strings let go
+            writer.add(lines[at:at + _BLOCK])
+            lines[at:at + _BLOCK] = repeat(None, len(lines[at:at + _BLOCK]))
         out.extend(block)
 
+    if not spill:
+        ordered(triples)
+        return writer.done(), out
     ordered_triples, ends = _by_subject(triples)
     start, n = 0, len(ordered_triples)
     for cut in range(_BLOCK, n, _BLOCK):  # blocks of whole subjects: cut where a run ends
@@ -357,7 +364,7 @@ def merge_canonical(a: tuple[NTLines, list[Triple]], b: tuple[Sequence[str], lis
         for line, triple in zip(lb[i:j], tb[i:j]):
             merged.setdefault(line, triple)
         lines = sorted(merged)
-        pending += lines
+        pending += map(add, lines, repeat("\n"))
         out += map(merged.__getitem__, lines)
         at = hi
     writer.add(pending)
