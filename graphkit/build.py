@@ -89,6 +89,31 @@ def _relation_counts(ds: Dataset) -> dict:
             "citations": sum(len(r.sources) for r in ds.relations)}
 
 
+def _collector_paused(function: Callable) -> Callable:
+    """``function`` run with Python's cycle collector off, what it made then frozen
+    (``gc.freeze``: no later collection walks it). Reading the records and making the triples
+    make millions of objects that live on, and almost no garbage cycles (549 objects after
+    :func:`check` of the 10k set): each collection of the young objects walked ten million of
+    them for nothing, 2.5 to 3 s each at 100,000 actors. Forked children collect as usual
+    (:mod:`graphkit.forks`)."""
+    import functools
+    import gc
+
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.freeze()
+            if enabled:
+                gc.enable()
+
+    return paused
+
+
+@_collector_paused
 def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
           progress: Callable[[Iterable], Iterable] | None = None,
           metrics: bool = False, background: bool = False, rdf: bool = True,

@@ -88,7 +88,17 @@ def _start(process) -> None:
         gc.unfreeze()
 
 
+def _collect() -> None:  # pragma: no cover (runs in the child)
+    """A child collects cycles whatever its parent did at the fork (the build pauses its
+    collector: :func:`graphkit.build.check`); what it inherited is frozen (:func:`_start`),
+    so its first collections walk only what it makes."""
+    import gc
+
+    gc.enable()
+
+
 def _share(function, items, send) -> None:  # pragma: no cover (runs in the child)
+    _collect()
     send.send_bytes(_pickled(_outcome(lambda: [function(x) for x in items]))[0])
 
 
@@ -234,6 +244,7 @@ def _steps(steps, send, spills) -> None:  # pragma: no cover (runs in the child)
     parent reads (the build reads its map only once the graph is written)."""
     from functools import partial
 
+    _collect()
     value = None
     for k, step in enumerate(steps):
         status, value = _outcome(step if k == 0 else partial(step, value))

@@ -284,6 +284,37 @@ def test_a_build_writes_json_ld_ahead_while_the_measures_run(tmp_path, monkeypat
     assert plain.ok
 
 
+def test_a_build_whose_lines_are_in_a_scratch_file_writes_the_same_bytes(
+        tmp_path, monkeypatch) -> None:
+    """From ``SPILL_FROM`` triples (here: any) the graph's lines are ordered a block of whole
+    subjects at a time (here 1,000 triples) and kept in a scratch file: with the measures
+    merged in after, the JSON-LD written ahead and the Turtle's helper process, the exports are
+    byte for byte the committed ones, and the scratch file is gone with the build (none is
+    left in the temporary folder). The collector is on again after the build, as before it."""
+    import gc
+    import tempfile
+
+    from graphkit import build as building
+    from graphkit import forks, to_rdf
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(to_rdf, "SPILL_FROM", 0)
+    monkeypatch.setattr(to_rdf, "_BLOCK", 1_000)
+    monkeypatch.setattr(building, "MEASURE_IN_CHILD_FROM", 0)
+    monkeypatch.setattr(exports, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(forks, "ready", lambda waiter: False)  # measures merged in after
+    assert gc.isenabled()
+    result = build(REPO / "data", tmp_path / "out", "data")
+    assert result.ok and result.lines.spilled and len(result.lines) == result.summary()["triples"]
+    assert "add the measures to the triples" in dict(result.stages.times)
+    assert digest(tmp_path / "out") == digest(REPO / "exports")
+    assert gc.isenabled()
+    del result
+    assert list(scratch.iterdir()) == []
+
+
 def test_a_file_that_cannot_reach_the_disk_leaves_the_exports_untouched(
         shipped, tmp_path: Path, monkeypatch) -> None:
     """Files are flushed to disk by a thread while the next is written; a failure there (an
