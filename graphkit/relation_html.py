@@ -16,7 +16,7 @@ jinja2 macro and 3.3 s here. Every value is escaped as markupsafe (and so the te
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .facts import Fact, Graph
 

@@ -9,8 +9,6 @@ and a SHACL violation is mapped back to the file and line of the record behind i
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .model import Model
 from .files import shipped
 from .namespaces import ACTOR, CITE, PREFIXES, REL, shorten
@@ -28,7 +26,7 @@ _HEADER = """\
 # edit the model (or graphkit/shapes.py for the shared shapes), not this file.
 """
 
-_STATIC = f"""
+_STATIC = """
 # --- what every relation node carries ---------------------------------------------------------
 gksh:RelationShape a sh:NodeShape ;
     sh:targetClass gk:Relation ;

@@ -5,9 +5,7 @@ traceback, and a failed build leaves the previous exports byte-identical."""
 from __future__ import annotations
 
 import os
-import random
 import shutil
-import stat
 import subprocess
 from pathlib import Path
 
