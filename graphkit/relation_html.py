@@ -118,6 +118,7 @@ def text(value) -> str:
     """``value`` as HTML text: the five characters markupsafe escapes, escaped as it does
     (``&amp; &lt; &gt; &#34; &#39;``), twice as fast on short texts.
 
+    >>> from markupsafe import escape
     >>> text('"A" & <B>'), str(escape('"A" & <B>'))
     ('&#34;A&#34; &amp; &lt;B&gt;', '&#34;A&#34; &amp; &lt;B&gt;')
     """
