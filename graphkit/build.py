@@ -353,9 +353,13 @@ def build(data: Path, out: Path, shown_as: str | None = None, shacl: bool | None
                        meanwhile=lambda result, done: (
                            ahead.write(result.triples, result.lines, done)
                            if len(result.lines) >= PARALLEL_FROM else None))
-    except BaseException:
+    except BaseException as exc:
         ahead.close()
         reuse.close()
+        from .scratch import ScratchError
+
+        if isinstance(exc, ScratchError):
+            raise WriteError(str(exc)) from None
         raise
     if result.beside is not None:
         extra["network.html"] = result.beside

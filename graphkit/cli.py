@@ -316,6 +316,7 @@ def run() -> None:
     import os
 
     from . import cli_options
+    from .scratch import ScratchError
 
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
     cli_options.KEEP_UNTIL_EXIT = True
@@ -326,6 +327,9 @@ def run() -> None:
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except ScratchError as exc:  # any command: no room in the temporary folder
+        print(f"graphkit: {exc}", file=sys.stderr)
+        code = 1
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

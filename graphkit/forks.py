@@ -150,13 +150,14 @@ def in_child_steps(first: Callable[[], object], *then: Callable[[object], object
             answers.append(step() if k == 0 else step(answers[-1]))
         return [lambda k=k: answers[k] for k in range(len(steps))]
     import multiprocessing
-    import tempfile
+
+    from .scratch import scratch_file
 
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
     # a file per step for an answer larger than a pipe holds, opened here and already
     # nameless: shared by the fork, gone with the last process holding it, whatever happens
-    spills = [tempfile.TemporaryFile() for _ in steps]
+    spills = [scratch_file() for _ in steps]
     process = ctx.Process(target=_steps, args=(steps, send, spills), daemon=True)
     _start(process)
     send.close()

@@ -20,7 +20,6 @@ True
 from __future__ import annotations
 
 import os
-import tempfile
 from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -28,6 +27,8 @@ from itertools import accumulate, compress, islice
 from operator import not_
 from pathlib import Path
 from typing import Iterator
+
+from .scratch import ScratchError, scratch_file
 
 #: lines: from here they are ordered a block at a time and kept in a scratch file; below, all are
 #: sorted at once and kept in memory (at 10,000 actors, 1.25 million lines, a scratch file cost
@@ -134,7 +135,8 @@ class LinesWriter:
         self.ends = array("q")
         self.at = 0  # the lines' bytes so far
         self.extents: list[tuple[int, object, int]] = []
-        self.file = tempfile.TemporaryFile(dir=folder) if spill else None
+        self.file = scratch_file(folder) if spill else None
+        self.folder = folder
         self.written = 0  # bytes written into the file
         self._writes: list = []  # the writes under way, by a thread (a write lets others run)
         self._writer = None
@@ -166,14 +168,20 @@ class LinesWriter:
 
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="graphkit-lines")
         while len(self._writes) >= 4:
-            self._writes.pop(0).result()
+            try:
+                self._writes.pop(0).result()
+            except OSError as exc:
+                self._written()  # the others ended too, the thread with them
+                raise ScratchError(exc, self.folder) from None
         self._writes.append(self._writer.submit(_pwrite, self.file.fileno(), data, at))
 
     def _written(self) -> None:
-        """Wait for every write; raise the first failure (OSError)."""
+        """Wait for every write; raise the first failure (:class:`ScratchError`)."""
         try:
             for write in self._writes:
                 write.result()
+        except OSError as exc:
+            raise ScratchError(exc, self.folder) from None
         finally:
             self._writes.clear()
             if self._writer is not None:

@@ -315,6 +315,28 @@ def test_a_build_whose_lines_are_in_a_scratch_file_writes_the_same_bytes(
     assert list(scratch.iterdir()) == []
 
 
+def test_no_room_for_the_scratch_file_is_a_readable_error_and_the_exports_stay(
+        tmp_path, monkeypatch) -> None:
+    """A large graph whose lines cannot be kept in the temporary folder (here: it does not
+    exist) fails the build with a sentence naming the folder and ``TMPDIR``, and the previous
+    exports stay as they were."""
+    import tempfile
+
+    from graphkit import to_rdf
+    from graphkit.build import WriteError
+
+    out = tmp_path / "out"
+    assert build(REPO / "data", out, "data").ok
+    before = digest(out)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    monkeypatch.setattr(to_rdf, "SPILL_FROM", 0)
+    with pytest.raises(WriteError) as failed:
+        build(REPO / "data", out, "data", shacl=False)
+    said = str(failed.value)
+    assert "temporary folder" in said and "no-such-folder" in said and "TMPDIR" in said
+    assert digest(out) == before
+
+
 def test_a_file_that_cannot_reach_the_disk_leaves_the_exports_untouched(
         shipped, tmp_path: Path, monkeypatch) -> None:
     """Files are flushed to disk by a thread while the next is written; a failure there (an
