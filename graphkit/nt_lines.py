@@ -70,19 +70,9 @@ class NTLines(Sequence):
         n = len(self.ends)
         stop = n if stop is None else max(0, min(stop, n))
         start = max(0, min(start, stop))
-        return self._bytes(self.offset(start), self.offset(stop))
-
-    def _bytes(self, a: int, b: int) -> bytes:
-        parts = []
-        k = bisect_right(self._starts, a) - 1
-        while a < b:
-            begins, store, at = self.extents[k]
-            ends = self._starts[k + 1] if k + 1 < len(self._starts) else b
-            take, at = min(b, ends) - a, at + a - begins
-            parts.append(store[at:at + take] if isinstance(store, bytes)
-                         else _pread(store.fileno(), take, at))
-            a += take
-            k += 1
+        parts = [store[at:at + length] if isinstance(store, bytes)
+                 else _pread(store.fileno(), length, at)
+                 for length, store, at in self.extents_of(start, stop)]
         return parts[0] if len(parts) == 1 else b"".join(parts)
 
     def extents_of(self, start: int, stop: int) -> Iterator[tuple[int, object, int]]:

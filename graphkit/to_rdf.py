@@ -3,7 +3,7 @@ and the ontology itself, so an export is self-describing.
 
 Triples are plain tuples ``(subject IRI, predicate IRI, object)`` where the object is an IRI
 string or a :class:`Lit`; they are cheap to build for a million triples, and
-:func:`ntriples_lines` turns them into the sorted N-Triples every export starts from.
+:func:`canonical` turns them into the sorted N-Triples every export starts from.
 :func:`to_rdflib` gives the same graph as an ``rdflib.Graph``, the API users see.
 """
 
@@ -13,7 +13,6 @@ import re
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, chain, compress, islice, repeat
 from operator import add, itemgetter, lt, ne, sub
-from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
 from .dataset import Dataset
@@ -242,8 +241,7 @@ def nt_term(o) -> str:
     return f'"{value}"'
 
 
-def canonical(triples: Iterable[Triple], folder: Path | None = None
-              ) -> tuple[NTLines, list[Triple]]:
+def canonical(triples: Iterable[Triple]) -> tuple[NTLines, list[Triple]]:
     """The unique triples in N-Triples line order, with their lines (:class:`NTLines`).
 
     Every export is written in this order, so the same data gives the same bytes.
@@ -257,12 +255,12 @@ def canonical(triples: Iterable[Triple], folder: Path | None = None
     100,000 actors), so a subject's lines sorting together (``<s> ...``), the runs of triples
     of one subject are put in their subjects' order first (:func:`_by_subject`), then the
     triples are ordered by line a block of whole subjects at a time, each block's lines written
-    into a scratch file in ``folder`` (the system's temporary folder by default). A repeated
+    into a scratch file in the temporary folder (:mod:`graphkit.scratch`). A repeated
     triple's lines end up side by side, and all but the first are dropped.
     """
     triples = triples if isinstance(triples, list) else list(triples)
     spill = len(triples) >= SPILL_FROM
-    writer = LinesWriter(spill, folder)
+    writer = LinesWriter(spill)
     out: list[Triple] = []
 
     def ordered(block: list[Triple]) -> None:
@@ -307,7 +305,7 @@ def _by_subject(triples: list[Triple]) -> tuple[list[Triple], list[int]]:
     starts = [0, *compress(range(1, len(subjects)),
                            map(ne, islice(subjects, 1, None), subjects))] if subjects else []
     stops = [*islice(starts, 1, None), len(subjects)]
-    keys = list(map(add, map(subjects.__getitem__, starts), repeat(">")))  # see _line_sorts
+    keys = list(map(add, map(subjects.__getitem__, starts), repeat(">")))  # _as_line_sorts
     del subjects
     order = sorted(range(len(keys)), key=keys.__getitem__)
     if all(map(lt, order, islice(order, 1, None))):
@@ -323,13 +321,8 @@ def _by_subject(triples: list[Triple]) -> tuple[list[Triple], list[int]]:
     return ordered, list(compress(ends, last))
 
 
-def _line_sorts(iri: str) -> str:
-    """What orders IRIs as the N-Triples lines they begin sort (``<iri> ...``)."""
-    return iri + ">"
-
-
-def merge_canonical(a: tuple[NTLines, list[Triple]], b: tuple[Sequence[str], list[Triple]],
-                    folder: Path | None = None) -> tuple[NTLines, list[Triple]]:
+def merge_canonical(a: tuple[NTLines, list[Triple]], b: tuple[Sequence[str], list[Triple]]
+                    ) -> tuple[NTLines, list[Triple]]:
     """Two results of :func:`canonical` as one (what ``canonical`` of both triple lists gives),
     ``b`` the smaller: the lines of each subject of ``b`` are merged with that subject's lines
     in ``a``; the runs of ``a`` between them are referred to where they are, not copied.
@@ -342,7 +335,7 @@ def merge_canonical(a: tuple[NTLines, list[Triple]], b: tuple[Sequence[str], lis
     if not tb:
         return la, ta
     lb = list(lb)
-    writer = LinesWriter(la.spilled, folder)
+    writer = LinesWriter(la.spilled)
     out: list[Triple] = []
     subjects = list(map(itemgetter(0), tb))
     bounds = [0, *compress(range(1, len(tb)), map(ne, islice(subjects, 1, None), subjects)),
