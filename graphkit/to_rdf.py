@@ -274,8 +274,9 @@ def canonical(triples: Iterable[Triple]) -> tuple[NTLines, list[Triple]]:
         if not all(first):
             lines, block = list(compress(lines, first)), list(compress(block, first))
         for at in range(0, len(lines), _BLOCK):  # a run of bytes at a time, its strings let go
-            writer.add(lines[at:at + _BLOCK])
-            lines[at:at + _BLOCK] = repeat(None, len(lines[at:at + _BLOCK]))
+            run = lines[at:at + _BLOCK]
+            writer.add(run)
+            lines[at:at + len(run)] = repeat(None, len(run))
         out.extend(block)
 
     if not spill:
