@@ -67,8 +67,6 @@ def load_dataset(root: Path, shown_as: str | None = None,
     ``graphkit import`` checks: the folder as it will be). ``facts_made(ds)`` is called once
     ``ds.facts`` is complete if no error was found until then, while the rest of the checks
     goes on (:func:`graphkit.checks.check_dataset`)."""
-    from .checks import check_dataset
-
     shown = shown_as if shown_as is not None else str(root)
     model = load_model()
     ds = Dataset(root, model)
@@ -132,6 +130,7 @@ def load_dataset(root: Path, shown_as: str | None = None,
     missed = [i for i, cached in enumerate(reads) if cached is None]
 
     here = os.getpid()
+    parsed_here: list[int] = []  # the files this process parsed, stored in the cache below
 
     def read(i: int) -> tuple:
         kind, suffix, shown_path, _, text = texts[i]
@@ -139,7 +138,9 @@ def load_dataset(root: Path, shown_as: str | None = None,
 
     def parse(i: int) -> tuple | None:  # in a forked process where there are several files
         found = read(i)
-        if cache.put(texts[i][3], found) and os.getpid() != here:
+        if os.getpid() == here:
+            parsed_here.append(i)
+        elif cache.put(texts[i][3], found):
             return None  # sent back through the entry just written, not pickled again
         return found
 
@@ -149,6 +150,49 @@ def load_dataset(root: Path, shown_as: str | None = None,
             found = cache.get(texts[i][3]) or read(i)  # pruned it meanwhile, read again)
         reads[i] = found
         ds.parsed.append(texts[i][2])
+    stored = _store([(texts[i][3], reads[i]) for i in parsed_here], cache, beside=large)
+    try:
+        return _checked(ds, report, texts, reads, problems, lost, shown, facts_made)
+    finally:
+        stored()
+        cache.prune()
+
+
+def _store(entries: list[tuple[str, object]], cache: ParseCache, beside: bool
+           ) -> Callable[[], object]:
+    """Store each ``(key, records read)`` in the parse ``cache`` (a failure only loses the
+    entry); a function to call before the cache is pruned. ``beside``: in a forked process
+    while this one checks the records (at 100,000 actors this process's half took 5 s to
+    store, which the other core did while this one resolved the relations, before the measures
+    could start); the child sees the records as they were read, whatever this process does to
+    them after (a copied file's records renamed)."""
+    def store() -> int:
+        return sum(cache.put(key, value) for key, value in entries)
+
+    if not entries or cache.folder is None:
+        return lambda: 0
+    if not beside:
+        store()
+        return lambda: 0
+    from .forks import in_child
+
+    waiter = in_child(store)
+
+    def stored() -> object:
+        try:
+            return waiter()
+        except RuntimeError:  # the child failed: only cache entries are lost
+            return 0
+
+    return stored
+
+
+def _checked(ds: Dataset, report: Report, texts: list, reads: list, problems: list[Problem],
+             lost: list[str], shown: str, facts_made: Callable[[Dataset], None] | None
+             ) -> tuple[Dataset, Report]:
+    """The records read from every file added to ``ds``, then checked across files."""
+    from .checks import check_dataset
+
     for (kind, _, shown_path, _, _), (was, items, found, unreadable) in zip(texts, reads):
         if was != shown_path:  # the same text read before under another name (a copy, a
             items, found = _renamed(items, found, was, shown_path)  # git revision)
@@ -160,7 +204,6 @@ def load_dataset(root: Path, shown_as: str | None = None,
                 _keep_first(ds.actors, item.id, item, "actor", problems)
             else:
                 ds.relations.append(item)
-    cache.prune()
     report.extend(problems)
     if lost:  # the records are incomplete: references into them would all look broken
         report.add(Problem(shown, 0, "", f"{len(lost)} file(s) or folder(s) could not be read "

@@ -23,10 +23,11 @@ import stat
 import subprocess
 import sys
 import tempfile
+from bisect import bisect_left
 from functools import lru_cache
 from json.encoder import encode_basestring as _json  # a str as JSON, as json.dumps writes it
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator, Sequence
+from typing import BinaryIO, Callable, Iterable, Sequence
 
 import pyoxigraph as ox
 
@@ -34,7 +35,7 @@ from .export_pieces import (PieceStore, Pieces, PieceWriter, chunk_starts, diges
                             first_found, middle_run)
 from .files import shipped
 from .namespaces import ACTOR, PREFIXES
-from .nt_lines import nt_data
+from .nt_lines import NTLines, nt_data
 
 CONTEXT_FILE = shipped("ontology") / "context.jsonld"
 XSD_STRING = PREFIXES["xsd"] + "string"
@@ -88,17 +89,33 @@ def turtle(lines: Sequence[str]) -> bytes:
     return turtle_header() + (turtle_body(nt_data(lines)) if lines else b"")
 
 
-def turtle_pieces(ntriples_file: str, ranges_file: str, target: str, lengths_file: str
-                  ) -> None:
+def turtle_pieces(ntriples_file: str, target: str, lengths_file: str) -> None:
     """The helper process's job (:class:`TurtleProcess`): the Turtle body of each byte range
-    ``[offset, length]`` (JSON) of the N-Triples file, one after another into ``target``; their
-    lengths written into ``lengths_file``, as JSON, once all are written (a file, not the
-    standard output: a pipe may take a large answer in part, under a profiler for one)."""
-    with open(ranges_file, encoding="utf-8") as fh:
-        ranges = json.load(fh)
+    of the N-Triples file that its standard input names (a line ``offset length`` each, sent
+    once the file holds it, while the rest is being written), one after another into
+    ``target``; their lengths written into ``lengths_file``, as JSON, once the input ends (a
+    file, not the standard output: a pipe may take a large answer in part, under a profiler
+    for one). A thread reads the ranges as they come, so the writer never waits for this one."""
+    import queue
+    import threading
+
+    asked: queue.SimpleQueue = queue.SimpleQueue()
+
+    def listen() -> None:  # unbuffered reads: a buffered stdin would hold a lock at exit
+        rest = b""
+        try:
+            while data := os.read(0, 1 << 16):
+                *lines, rest = (rest + data).split(b"\n")
+                for line in lines:
+                    asked.put(line)
+        finally:
+            asked.put(None)
+
     lengths = []
     with open(ntriples_file, "rb") as source, open(target, "wb") as out:
-        for offset, length in ranges:
+        threading.Thread(target=listen, daemon=True).start()
+        while (line := asked.get()) is not None:
+            offset, length = map(int, line.split())
             source.seek(offset)
             body = turtle_body(source.read(length))
             out.write(body)
@@ -169,44 +186,35 @@ def write_jsonld(triples, out: BinaryIO, starts: list[int] | None = None,
 
 def jsonld_piece(triples, start: int, stop: int, memo: tuple[dict, dict] | None = None
                  ) -> bytes:
-    """The JSON-LD nodes of ``triples[start:stop]`` (whole subjects), a line each (``memo``:
-    what one call keeps for the next, see :func:`_jsonld_nodes`)."""
-    return ",\n  ".join([text for text, _ in _jsonld_nodes(triples, start, stop, memo)]
-                        ).encode("utf-8")
-
-
-def _jsonld_nodes(triples, start: int = 0, stop: int | None = None,
-                  memo: tuple[dict, dict] | None = None) -> Iterator[tuple[str, int]]:
-    """The JSON-LD node of each subject of ``triples[start:stop]`` (its triples side by side,
-    as in N-Triples order), with where the next subject's triples begin.
+    """The JSON-LD node of each subject of ``triples[start:stop]`` (whole subjects, in
+    N-Triples order), a line each.
 
     Each node is what ``json.dumps(node, ensure_ascii=False, sort_keys=True)`` gives, written
-    from the JSON text of each value (an IRI's kept once made, in ``memo`` from one call to the
-    next: the same objects recur on many subjects) instead of a dictionary encoded whole: this
-    runs once per triple."""
+    from the JSON text of each value instead of a dictionary encoded whole: this runs once per
+    triple. In N-Triples order a subject's triples are side by side, and so are those of each
+    of its predicates (their lines share ``<s> <p> `` and differ after it), so each key's values
+    are gathered in one pass. ``memo`` keeps, from one call to the next, the text of
+    ``{"@id": ...}`` of each IRI object and the key of each predicate: the same objects and
+    predicates recur on many subjects.
+
+    >>> from graphkit.to_rdf import Lit
+    >>> jsonld_piece([(ACTOR + "a", PREFIXES["rdfs"] + "label", Lit("A", None, "en"))], 0, 1)
+    b'{"@id": "actor:a", "rdfs:label": [{"@language": "en", "@value": "A"}]}'
+    """
     compact, known = _compact, _COMPACT.get
-    # IRI -> the text of {"@id": its compact form}; predicate IRI -> its compact form, as JSON
-    ids, keys = memo if memo is not None else ({}, {})
-
-    def node(s: str, types: list[str], values: dict[str, list[str]]) -> str:
-        items = [("@id", '"@id": ' + _json(known(s) or compact(s)))]
-        if types:
-            items.append(("@type", '"@type": [' + ", ".join(types) + "]"))
-        for p, texts in values.items():
-            name, text = keys[p]
-            items.append((name, text + ": [" + ", ".join(texts) + "]"))
-        items.sort()  # the keys in order, as sort_keys puts them
-        return "{" + ", ".join([text for _, text in items]) + "}"
-
-    subject = None
+    ids, keys = memo if memo is not None else ({}, {})  # IRI -> {"@id": ...}; predicate -> key
+    nodes: list[str] = []
+    subject = predicate = key = None
+    items: list[tuple[str, str]] = []  # the subject's (key, "key": [values]) so far
     types: list[str] = []
-    values: dict[str, list[str]] = {}
-    i = start
-    for i, (s, p, o) in enumerate(triples[start:stop], start):
+    values: list[str] = []  # the JSON texts of the current predicate's values
+    for s, p, o in triples[start:stop]:
         if s != subject:
             if subject is not None:
-                yield node(subject, types, values), i
-            subject, types, values = s, [], {}
+                nodes.append(_jsonld_node(items, types, key, values))
+            subject, predicate = s, None
+            items = [("@id", '"@id": ' + _json(known(s) or compact(s)))]
+            types, values = [], []
         if p == RDF_TYPE:
             types.append(_json(known(o) or compact(o)))
             continue
@@ -223,16 +231,31 @@ def _jsonld_nodes(triples, start: int = 0, stop: int | None = None,
         else:
             value = ('{"@type": ' + _json(known(o.datatype) or compact(o.datatype))
                      + ', "@value": ' + _json(o.value) + "}")
-        found = values.get(p)
-        if found is None:
-            if p not in keys:
-                name = known(p) or compact(p)
-                keys[p] = (name, _json(name))
-            values[p] = [value]
-        else:
-            found.append(value)
+        if p == predicate:
+            values.append(value)
+            continue
+        if values:
+            items.append((key[0], key[1] + ": [" + ", ".join(values) + "]"))
+        key = keys.get(p)
+        if key is None:
+            name = known(p) or compact(p)
+            key = keys[p] = (name, _json(name))
+        predicate, values = p, [value]
     if subject is not None:
-        yield node(subject, types, values), i + 1
+        nodes.append(_jsonld_node(items, types, key, values))
+    return ",\n  ".join(nodes).encode("utf-8")
+
+
+def _jsonld_node(items: list[tuple[str, str]], types: list[str], key: tuple[str, str] | None,
+                 values: list[str]) -> str:
+    """A subject's JSON-LD node: its ``items`` so far, its ``types`` and the last predicate's
+    ``values`` (under ``key``), in the order of their keys (as ``sort_keys`` puts them)."""
+    if types:
+        items.append(("@type", '"@type": [' + ", ".join(types) + "]"))
+    if values:
+        items.append((key[0], key[1] + ": [" + ", ".join(values) + "]"))
+    items.sort()
+    return "{" + ", ".join([text for _, text in items]) + "}"
 
 
 class JsonLdAhead:
@@ -255,6 +278,8 @@ class JsonLdAhead:
         self.run = (0, 0)  # where the run stood, and its chunks' starts and first subjects
         self.starts: list[int] = []
         self.heads: list[str] = []
+        self.names: list[bytes] = []  # the names of the chunks looked at, in order
+        self.places: list[tuple[int, object, int]] = []  # where the run's bytes were
 
     def write(self, triples: list, lines: Sequence[str], done: Callable[[], bool]) -> None:
         """Write the pieces of the run's chunks from its start until ``done()`` (asked every 8
@@ -267,6 +292,7 @@ class JsonLdAhead:
         starts = chunk_starts(triples, start, stop)
         self.run, self.starts = (start, stop), starts
         self.heads = [triples[k][0] for k in starts]
+        self.places = _places(lines, start, stop)
         bounds = [*starts, stop]
         memo: tuple[dict, dict] = ({}, {})
         try:
@@ -276,6 +302,7 @@ class JsonLdAhead:
             self.pieces.index = written.index
             for k in range(len(starts)):
                 name = digest(nt_data(lines, bounds[k], bounds[k + 1]))
+                self.names.append(name)
                 if name not in self.found:
                     written.add(name, jsonld_piece(triples, bounds[k], bounds[k + 1], memo))
                 self.count = bounds[k + 1] - start
@@ -301,11 +328,37 @@ class JsonLdAhead:
         return [*chunk_starts(triples, 0, start), *(k + shift for k in self.starts),
                 *chunk_starts(triples, stop)]
 
+    def names_of(self, lines: Sequence[str], starts: list[int]) -> dict[int, bytes]:
+        """The names :meth:`write` gave the run's chunks, by their index in ``starts`` (what
+        :meth:`chunks` gave for the graph ``lines``), where ``lines`` holds the run's bytes
+        where they were then (the measures merged in around the run refer to its bytes
+        unchanged, so the names still hold: not digested twice, 2.5 GB at 100,000 actors);
+        none otherwise."""
+        start, stop = middle_run(lines)
+        if not self.names or not self.places or _places(lines, start, stop) != self.places:
+            return {}
+        first = bisect_left(starts, start)
+        return {first + j: name for j, name in enumerate(self.names)}
+
     def close(self) -> None:
         self.pieces.close()
         self.pieces = Pieces()
         self.count = 0
-        self.starts, self.heads = [], []
+        self.starts, self.heads, self.names, self.places = [], [], [], []
+
+
+def _places(lines: Sequence[str], start: int, stop: int) -> list[tuple[int, object, int]]:
+    """Where the bytes of ``lines[start:stop]`` lie (length, buffer or file, offset), runs
+    side by side in one place joined; empty for lines that are not :class:`NTLines`."""
+    if not isinstance(lines, NTLines):
+        return []
+    places: list[tuple[int, object, int]] = []
+    for length, store, at in lines.extents_of(start, stop):
+        if places and places[-1][1] is store and places[-1][2] + places[-1][0] == at:
+            places[-1] = (places[-1][0] + length, store, places[-1][2])
+        else:
+            places.append((length, store, at))
+    return places
 
 
 def jsonld(triples) -> bytes:
@@ -421,7 +474,9 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
     found = reuse.found if reuse is not None else {}
     old_ttl = found.get(FORMATS["ttl"]) or Pieces()
     old_jsonld = found.get(FORMATS["jsonld"]) or Pieces()
-    chunks = _Chunks(triples, lines, ahead.chunks(triples, lines) if ahead is not None else None)
+    starts = ahead.chunks(triples, lines) if ahead is not None else None
+    chunks = _Chunks(triples, lines, starts,
+                     ahead.names_of(lines, starts) if starts is not None else None)
     index: dict[str, dict] = {}
 
     def jsonld(fh: BinaryIO) -> None:
@@ -433,7 +488,7 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
         index[FORMATS["ttl"]] = chunks.write_turtle(fh, [mine, helped, old_ttl])
 
     with Staging(folder) as stage:
-        nt = stage.write(FORMATS["nt"] if "nt" in formats else ".scratch.nt", chunks.write)
+        nt = stage.path(FORMATS["nt"] if "nt" in formats else ".scratch.nt")
         turtle = mine = helped = None
         try:
             if "ttl" in formats:
@@ -446,7 +501,12 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
                                         if name not in written and name not in old_jsonld)
                             if "jsonld" in formats else 0)
                     cut = chunks.cut(missing, (JSONLD_COST * left + chunks.size(missing)) / 2)
+                    # started now: it reads each of its chunks as soon as the file holds it
                     turtle = TurtleProcess(stage, nt, chunks, missing[:cut])
+            if "nt" in formats or turtle is not None:
+                stage.settle(nt, lambda fh: chunks.write(fh, turtle and turtle.written), "wb")
+            if turtle is not None:
+                turtle.all_written()
             if "jsonld" in formats:
                 stage.write(FORMATS["jsonld"], jsonld)
             for name, data in sorted((extra or {}).items()):
@@ -469,29 +529,38 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
 
 class _Chunks:
     """The graph's chunks (:func:`graphkit.export_pieces.chunk_starts`) as
-    :func:`write_exports` writes them: their N-Triples first (which names them), then the
-    Turtle of those wanted."""
+    :func:`write_exports` writes them: each named by its N-Triples (``known``: names already
+    made, by chunk), where each lies in the N-Triples file, then their N-Triples written and
+    the Turtle of those wanted."""
 
-    def __init__(self, triples, lines: Sequence[str], starts: list[int] | None = None) -> None:
+    def __init__(self, triples, lines: Sequence[str], starts: list[int] | None = None,
+                 known: dict[int, bytes] | None = None) -> None:
         self.lines = lines
         self.starts = starts if starts is not None else chunk_starts(triples)
         self.bounds = [*self.starts, len(lines)]
+        known = known or {}
         self.names: list[bytes] = []
-        self.offsets: list[int] = []  # where each begins in the N-Triples file, and the end
+        self.offsets: list[int] = [0]  # where each begins in the N-Triples file, and the end
+        for k in range(len(self.starts)):
+            name = known.get(k)
+            if name is None or not isinstance(lines, NTLines):
+                data = self.nt(k)
+                name, length = digest(data), len(data)
+            else:
+                length = lines.offset(self.bounds[k + 1]) - lines.offset(self.bounds[k])
+            self.names.append(name)
+            self.offsets.append(self.offsets[-1] + length)
 
     def nt(self, k: int) -> bytes:
         return nt_data(self.lines, self.bounds[k], self.bounds[k + 1])
 
-    def write(self, fh: BinaryIO) -> None:
-        """Write the N-Triples, naming each chunk and noting where it lies."""
-        at = 0
+    def write(self, fh: BinaryIO, written: Callable[[int, BinaryIO], None] | None = None
+              ) -> None:
+        """Write the N-Triples, chunk by chunk (``written(k, fh)`` told after each)."""
         for k in range(len(self.starts)):
-            data = self.nt(k)
-            self.names.append(digest(data))
-            self.offsets.append(at)
-            fh.write(data)
-            at += len(data)
-        self.offsets.append(at)
+            fh.write(self.nt(k))
+            if written is not None:
+                written(k, fh)
 
     def size(self, chunks: Iterable[int]) -> int:
         """The triples of ``chunks``."""
@@ -537,10 +606,12 @@ def _sync_and_close(fh: BinaryIO) -> None:
 class TurtleProcess:
     """:func:`turtle_pieces` of some ``chunks`` (their byte ranges in the staged N-Triples
     file ``nt``), run by a new Python process beside this one, into a scratch file of
-    ``stage``. Not a forked child: a fork shares this process's pages and keeps its own copy of
-    each one this process changes meanwhile (writing the JSON-LD changes most: about 400 MB at
-    10,000 actors); a new process holds only what pyoxigraph needs. It imports this very
-    graphkit, wherever it lies.
+    ``stage``. Started before the file is written (4 to 6 s at 100,000 actors): :meth:`written`
+    sends it each of its chunks once the file holds it, :meth:`all_written` says there are no
+    more. Not a forked child: a fork
+    shares this process's pages and keeps its own copy of each one this process changes
+    meanwhile (writing the JSON-LD changes most: about 400 MB at 10,000 actors); a new
+    process holds only what pyoxigraph needs. It imports this very graphkit, wherever it lies.
 
     ``wait()`` gives the pieces written, or raises ``RuntimeError`` with the process's last
     line of error if it failed; ``stop()`` ends it if it still runs (a failed build leaves no
@@ -549,9 +620,8 @@ class TurtleProcess:
 
     def __init__(self, stage: Staging, nt: Path, chunks: _Chunks, taken: list[int]) -> None:
         self.names = [chunks.names[k] for k in taken]
-        asked = stage.path(".turtle-ranges")
-        asked.write_text(json.dumps([(chunks.offsets[k], chunks.offsets[k + 1] - chunks.offsets[k])
-                                     for k in taken]), encoding="utf-8")
+        self.ranges = {k: (chunks.offsets[k], chunks.offsets[k + 1] - chunks.offsets[k])
+                       for k in taken}
         self.target = stage.path(".turtle-pieces")
         self.lengths = stage.path(".turtle-lengths")
         here = str(Path(__file__).resolve().parent.parent)
@@ -559,12 +629,35 @@ class TurtleProcess:
         env = {**os.environ, "PYTHONPATH": here + (os.pathsep + path if path else "")}
         self.process = subprocess.Popen(
             [sys.executable, "-P", "-c", "import sys; from graphkit.exports import turtle_pieces; "
-                                   "turtle_pieces(*sys.argv[1:])", str(nt), str(asked),
-             str(self.target), str(self.lengths)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   "turtle_pieces(*sys.argv[1:])", str(nt), str(self.target),
+             str(self.lengths)],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             env=env)
 
+    def written(self, k: int, fh: BinaryIO) -> None:
+        """Chunk ``k`` is in ``fh`` (the N-Triples file): sent if it is one of the helper's
+        (once flushed; a helper that ended takes no more, and :meth:`wait` says why)."""
+        found = self.ranges.get(k)
+        if found is None or self.process.stdin is None:
+            return
+        fh.flush()
+        try:
+            self.process.stdin.write(b"%d %d\n" % found)
+            self.process.stdin.flush()
+        except OSError:  # it ended: its error is read by wait()
+            self.all_written()
+
+    def all_written(self) -> None:
+        """No more chunks: the helper finishes those it has."""
+        if self.process.stdin is not None:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+            self.process.stdin = None
+
     def wait(self) -> Pieces:
+        self.all_written()
         _, err = self.process.communicate()
         if self.process.returncode != 0:  # the previous exports stay, one line says why
             said = err.decode("utf-8", "replace").strip().splitlines()
@@ -586,9 +679,12 @@ class TurtleProcess:
         return Pieces(open(self.target, "rb"), index)
 
     def stop(self) -> None:
+        self.all_written()
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        if self.process.stderr is not None:
+            self.process.stderr.close()
 
 
 def write_atomic(folder: Path, files: dict[str, bytes]) -> list[Path]:

@@ -211,6 +211,15 @@ def test_json_ld_written_ahead_is_used_only_where_it_still_stands(shipped, tmp_p
                                                           (actor, GK + "y", Lit("2"))]))
     assert ahead.chunks(before[1], before[0]) == export_pieces.chunk_starts(before[1])
     assert ahead.chunks(triples, lines) == export_pieces.chunk_starts(triples)
+    # the run's names are taken as they were made (its bytes are where they were), and they
+    # are the names of the merged graph's chunks: the N-Triples' SHA-256 of each
+    starts = ahead.chunks(before[1], before[0])
+    known = ahead.names_of(before[0], starts)
+    assert len(known) == len(ahead.starts) > 10
+    chunks = exports._Chunks(before[1], before[0], starts)
+    assert all(chunks.names[k] == name for k, name in known.items())
+    assert exports._Chunks(before[1], before[0], starts, known).names == chunks.names
+    assert ahead.names_of(list(before[0]), starts) == {}  # lines with no places: none taken
     made = []
     real = exports.jsonld_piece
 
@@ -232,6 +241,7 @@ def test_json_ld_written_ahead_is_used_only_where_it_still_stands(shipped, tmp_p
         assert written[0].read_bytes() == exports.jsonld(merged[1])
         assert any(a <= merged[1].index(added) < b for a, b in made)  # its chunk made anew
         assert ahead.chunks(merged[1], merged[0]) is None  # the run no longer holds
+        assert ahead.names_of(merged[0], export_pieces.chunk_starts(merged[1])) == {}
         chunks = len(export_pieces.chunk_starts(merged[1]))  # the others taken from ahead:
         assert len(made) == chunks - len(ahead.pieces.index) + 1  # those outside its run
         assert len(ahead.pieces.index) > 10 * (len(made) - 1)
@@ -400,21 +410,36 @@ def test_the_turtle_helper_answers_through_a_file_and_a_cut_answer_is_a_readable
     chunks = exports._Chunks(shipped.triples, shipped.lines)
     out = tmp_path / "out"
     with exports.Staging(out) as stage:
-        nt = stage.write("graph.nt", chunks.write)
-        stage._settled()
+        nt = stage.path("graph.nt")
         taken = list(range(len(chunks.names)))[:5]
-        helper = exports.TurtleProcess(stage, nt, chunks, taken)
+        helper = exports.TurtleProcess(stage, nt, chunks, taken)  # before the file is written
+        stage.settle(nt, lambda fh: chunks.write(fh, helper.written), "wb")
         pieces = helper.wait()
         assert [pieces.read(chunks.names[k]) for k in taken] == \
             [exports.turtle_body(chunks.nt(k)) for k in taken]
         pieces.close()
 
         helper = exports.TurtleProcess(stage, nt, chunks, taken)
+        with open(nt, "rb") as fh:
+            for k in taken:
+                helper.written(k, fh)
+        helper.all_written()
         helper.process.wait()
         helper.lengths.write_text(helper.lengths.read_text(encoding="utf-8")[:-2],
                                   encoding="utf-8")
         with pytest.raises(RuntimeError, match="writing the Turtle export failed: its "
                                                "helper's list of pieces is unreadable"):
+            helper.wait()
+
+        # a helper that ended at once (its file is gone): the chunks sent after are not
+        # taken, and the build says why it failed
+        helper = exports.TurtleProcess(stage, tmp_path / "gone.nt", chunks, taken)
+        helper.process.wait()
+        with open(nt, "rb") as fh:
+            for k in taken:
+                helper.written(k, fh)
+        with pytest.raises(RuntimeError, match="writing the Turtle export failed: "
+                                               "FileNotFoundError"):
             helper.wait()
         stage._discard()
 
