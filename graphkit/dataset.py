@@ -176,7 +176,11 @@ def _store(entries: list[tuple[str, object]], cache: ParseCache, beside: bool
         return lambda: 0
     from .forks import in_child
 
-    waiter = in_child(store)
+    try:
+        waiter = in_child(store)
+    except OSError:  # no scratch file for the child's answer (graphkit.scratch): stored here
+        store()
+        return lambda: 0
 
     def stored() -> object:
         try:

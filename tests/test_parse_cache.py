@@ -31,15 +31,26 @@ def _facts(ds) -> list[tuple]:
     return [(f.key, f.record.path, f.record.line) for f in ds.facts]
 
 
-@pytest.mark.parametrize("shared", [False, True], ids=["one process", "shared out"])
+@pytest.mark.parametrize("shared", [False, True, "no scratch"],
+                         ids=["one process", "shared out", "shared out, no scratch file"])
 def test_unchanged_files_are_not_read_again_and_a_changed_one_is(tmp_path, cache, shared,
                                                                  monkeypatch):
-    """Also where the files are shared out among processes (large data): each is stored by
-    the process that parsed it, and the next build finds every one."""
+    """Also where the files are shared out among processes (large data): each is stored by a
+    helper that parsed it, or for the build's own share by a child forked once they are read,
+    and the next build finds every one; so too where that child cannot be had (no room for
+    its answer in the temporary folder: the build's own share is stored by the build)."""
     import graphkit.dataset
+    import graphkit.forks
 
     if shared:
         monkeypatch.setattr(graphkit.dataset, "PARALLEL_PARSE_FROM", 1)
+    if shared == "no scratch":
+        from graphkit.scratch import ScratchError
+
+        def no_room(*args):
+            raise ScratchError(OSError(28, "No space left on device"))
+
+        monkeypatch.setattr(graphkit.forks, "in_child", no_room)
     data = compose_case(tmp_path, None)
     (data / "relations" / "more.yaml").write_text(
         (data / "relations" / "base.yaml").read_text().split("\n\n")[0]
