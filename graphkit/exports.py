@@ -332,7 +332,7 @@ class JsonLdAhead:
         """The names :meth:`write` gave the run's chunks, by their index in ``starts`` (what
         :meth:`chunks` gave for the graph ``lines``), where ``lines`` holds the run's bytes
         where they were then (the measures merged in around the run refer to its bytes
-        unchanged, so the names still hold: not digested twice, 2.5 GB at 100,000 actors);
+        unchanged, so the names still hold: not digested twice, 2.3 GB at 100,000 actors);
         none otherwise."""
         start, stop = middle_run(lines)
         if not self.names or not self.places or _places(lines, start, stop) != self.places:
