@@ -348,17 +348,10 @@ class JsonLdAhead:
 
 
 def _places(lines: Sequence[str], start: int, stop: int) -> list[tuple[int, object, int]]:
-    """Where the bytes of ``lines[start:stop]`` lie (length, buffer or file, offset), runs
-    side by side in one place joined; empty for lines that are not :class:`NTLines`."""
-    if not isinstance(lines, NTLines):
-        return []
-    places: list[tuple[int, object, int]] = []
-    for length, store, at in lines.extents_of(start, stop):
-        if places and places[-1][1] is store and places[-1][2] + places[-1][0] == at:
-            places[-1] = (places[-1][0] + length, store, places[-1][2])
-        else:
-            places.append((length, store, at))
-    return places
+    """Where the bytes of ``lines[start:stop]`` lie (length, buffer or file, offset: each run
+    in one place whole, as :class:`NTLines` keeps them); empty for lines that are not
+    :class:`NTLines`."""
+    return list(lines.extents_of(start, stop)) if isinstance(lines, NTLines) else []
 
 
 def jsonld(triples) -> bytes:
@@ -542,8 +535,8 @@ class _Chunks:
         self.names: list[bytes] = []
         self.offsets: list[int] = [0]  # where each begins in the N-Triples file, and the end
         for k in range(len(self.starts)):
-            name = known.get(k)
-            if name is None or not isinstance(lines, NTLines):
+            name = known.get(k)  # known only for NTLines (JsonLdAhead.names_of)
+            if name is None:
                 data = self.nt(k)
                 name, length = digest(data), len(data)
             else:
