@@ -4,6 +4,7 @@
     python bench/ab.py main --data 1k --rounds 6
     python bench/ab.py a616770 --data shipped --first   # empty parsed-data cache each run
     python bench/ab.py 101a00a --one-more       # a relation copied in one file, another each round
+    python bench/ab.py HEAD~1 --data 100k-jsonl --first --rounds 2   # 100k from JSON Lines
 
 This machine's speed moves by 10 to 20% within an hour, so a build timed now and one timed an
 hour ago do not compare; this runs the two versions one after the other, round after round (in
@@ -30,6 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from large import as_json_lines  # noqa: E402
 from run import GRAPHKIT, REPO, SIZES, generated, one_more, touched  # noqa: E402
 
 EXPORTS = ("graph.nt", "graph.ttl", "graph.jsonld", "metrics.csv", "network.html")
@@ -63,7 +65,8 @@ def summary(runs: list[tuple[float, float, int]]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("revision", help="the git revision to compare with (a commit, a branch)")
-    ap.add_argument("--data", default="10k", choices=["shipped", *SIZES])
+    ap.add_argument("--data", default="10k", choices=["shipped", *SIZES, "100k-jsonl"],
+                    help="100k-jsonl: the 100k set as JSON Lines (bench/large.py)")
     ap.add_argument("--rounds", type=int, default=4, help="runs of each version")
     ap.add_argument("--first", action="store_true",
                     help="time first builds (an empty parsed-data cache each run) instead of "
@@ -73,9 +76,13 @@ def main() -> None:
                          "another relation in one file (the round's), none in the uncounted "
                          "first (no --force; each round's network is new to the measures)")
     args = ap.parse_args()
-    data = REPO / "data" if args.data == "shipped" else generated(args.data)
-    edited = touched(data)
-    original = edited.read_text(encoding="utf-8")
+    data = (REPO / "data" if args.data == "shipped"
+            else as_json_lines(generated("100k"), HERE / "data" / "100k-jsonl")
+            if args.data == "100k-jsonl" else generated(args.data))
+    if args.one_more and args.data == "100k-jsonl":
+        ap.error("--one-more edits a YAML relations file: not with --data 100k-jsonl")
+    edited = touched(data) if args.one_more else None
+    original = edited.read_text(encoding="utf-8") if edited else ""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         old = tmp / "old"
@@ -111,7 +118,8 @@ def main() -> None:
             print("  exports: " + ("byte-identical" if not differ
                                     else "DIFFER: " + ", ".join(differ)))
         finally:
-            edited.write_text(original, encoding="utf-8")
+            if edited:
+                edited.write_text(original, encoding="utf-8")
             subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=REPO,
                            check=False)
 

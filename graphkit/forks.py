@@ -36,8 +36,9 @@ def workers(items: int, least: int = 2) -> int:
 
 def fork_map(function: Callable[[T], R], items: Iterable[T], processes: int | None = None,
              least: int = 2) -> list[R]:
-    """``[function(x) for x in items]``, the items dealt round-robin to ``processes`` forked
-    processes (by default :func:`workers`); this process takes the first share. A child's
+    """``[function(x) for x in items]``, shared by ``processes`` forked processes (by default
+    :func:`workers`) and this one: each takes the next item left as soon as it is free, so
+    one that is slowed (by a larger item, or by more work per item) takes fewer. A child's
     exception is raised here as it was raised there (an ``OSError`` stays an ``OSError``).
 
     The children inherit everything by fork (closures, open graphs): nothing but the results
@@ -50,17 +51,19 @@ def fork_map(function: Callable[[T], R], items: Iterable[T], processes: int | No
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
+    taken = ctx.Value("q", 0)  # the index of the next item to take, shared by all
     children = []
-    for k in range(1, n):
+    for _ in range(1, n):
         receive, send = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_share, args=(function, items[k::n], send), daemon=True)
+        process = ctx.Process(target=_share, args=(function, items, taken, n, send), daemon=True)
         _start(process)
         send.close()
-        children.append((k, receive, process))
+        children.append((receive, process))
     results: list = [None] * len(items)
-    results[0::n] = [function(x) for x in items[0::n]]
+    for i in _taken(taken, len(items), n):
+        results[i] = function(items[i])
     failure = None
-    for k, receive, process in children:
+    for receive, process in children:
         try:
             status, value = receive.recv()
         except EOFError:
@@ -68,12 +71,27 @@ def fork_map(function: Callable[[T], R], items: Iterable[T], processes: int | No
                 f"a worker process ended without an answer (exit code {process.exitcode})")
         process.join()
         if status == "ok":
-            results[k::n] = value
+            for i, result in value:
+                results[i] = result
         elif failure is None:
             failure = value
     if failure is not None:
         raise failure
     return results
+
+
+def _taken(taken, count: int, processes: int) -> Iterable[int]:
+    """The indices of the items this process takes, from the shared counter ``taken`` (a
+    ``multiprocessing.Value``), until all ``count`` are taken: a few at a time where there are
+    many (about 50 takes per process), so that taking costs nothing beside the work."""
+    step = max(1, count // (processes * 50))
+    while True:
+        with taken.get_lock():
+            first = taken.value
+            taken.value = first + step
+        if first >= count:
+            return
+        yield from range(first, min(first + step, count))
 
 
 def _start(process) -> None:
@@ -97,9 +115,11 @@ def _collect() -> None:  # pragma: no cover (runs in the child)
     gc.enable()
 
 
-def _share(function, items, send) -> None:  # pragma: no cover (runs in the child)
+def _share(function, items, taken, processes, send) -> None:  # pragma: no cover (runs in the child)
+    """A child of :func:`fork_map`: the items it takes, each with its index."""
     _collect()
-    send.send_bytes(_pickled(_outcome(lambda: [function(x) for x in items]))[0])
+    send.send_bytes(_pickled(_outcome(
+        lambda: [(i, function(items[i])) for i in _taken(taken, len(items), processes)]))[0])
 
 
 def _outcome(compute: Callable[[], object]) -> tuple[str, object]:
