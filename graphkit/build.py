@@ -141,11 +141,13 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
     clock = Stages()
     started: list = []  # the graph and the waiters of the measures, once started
 
-    def start_measures(ds: Dataset) -> None:
+    def start_measures(ds: Dataset) -> bool:
+        """True: the measures run beside the checks (in another process where it forks)."""
         from .facts import graph_of
 
         graph = graph_of(ds)
         started[:] = [graph, *measure_later(graph, then=beside_measures)]
+        return True
 
     with clock("read and check the records"):
         # from MEASURE_IN_CHILD_FROM actors the measures start in another process as soon as

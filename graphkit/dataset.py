@@ -60,13 +60,14 @@ def load_dataset(root: Path, shown_as: str | None = None,
                  progress: Callable[[Iterable], Iterable] | None = None,
                  extra: Iterable[tuple[str, Path, str]] = (),
                  skip: Iterable[Path] = (),
-                 facts_made: Callable[[Dataset], None] | None = None) -> tuple[Dataset, Report]:
+                 facts_made: Callable[[Dataset], object] | None = None) -> tuple[Dataset, Report]:
     """Read and check every file of the data folder ``root``; problems carry ``shown_as`` paths.
     ``extra``: more files read as if they were in the folder, each (``actors`` or
     ``relations``, its path, how to name it); ``skip``: files of the folder left out (what
     ``graphkit import`` checks: the folder as it will be). ``facts_made(ds)`` is called once
     ``ds.facts`` is complete if no error was found until then, while the rest of the checks
-    goes on (:func:`graphkit.checks.check_dataset`)."""
+    goes on (:func:`graphkit.checks.check_dataset`); it returns True where it started work
+    in another process beside them."""
     shown = shown_as if shown_as is not None else str(root)
     model = load_model()
     ds = Dataset(root, model)
@@ -192,7 +193,7 @@ def _store(entries: list[tuple[str, object]], cache: ParseCache, beside: bool
 
 
 def _checked(ds: Dataset, report: Report, texts: list, reads: list, problems: list[Problem],
-             lost: list[str], shown: str, facts_made: Callable[[Dataset], None] | None
+             lost: list[str], shown: str, facts_made: Callable[[Dataset], object] | None
              ) -> tuple[Dataset, Report]:
     """The records read from every file added to ``ds``, then checked across files."""
     from .checks import check_dataset

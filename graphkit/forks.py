@@ -51,7 +51,10 @@ def fork_map(function: Callable[[T], R], items: Iterable[T], processes: int | No
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
-    taken = ctx.Value("q", 0)  # the index of the next item to take, shared by all
+    try:
+        taken = ctx.Value("q", 0)  # the index of the next item to take, shared by all
+    except (OSError, ImportError):  # no shared memory or semaphores here (no /dev/shm)
+        return [function(x) for x in items]
     children = []
     for _ in range(1, n):
         receive, send = ctx.Pipe(duplex=False)

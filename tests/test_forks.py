@@ -45,3 +45,18 @@ def test_a_failure_in_any_process_is_raised_as_it_was():
 
     with pytest.raises(OSError, match="No space left"):
         fork_map(work, range(12), processes=2)
+
+
+def test_without_shared_memory_the_items_are_done_here(monkeypatch):
+    """Where no counter can be shared (no /dev/shm, no semaphores), this process does every
+    item itself: slower, the same results."""
+    import multiprocessing.context
+
+    def no_shared_memory(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Value", no_shared_memory,
+                        raising=False)
+    here = os.getpid()
+    assert fork_map(lambda x: (x + 1, os.getpid()), range(5), processes=2) == [
+        (x + 1, here) for x in range(5)]

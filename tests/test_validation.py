@@ -143,8 +143,19 @@ def test_quotes_checked_in_several_processes_give_the_same_warnings(tmp_path, mo
     one = warnings()
     monkeypatch.setattr(checks, "NAMING_PER_PROCESS", 1)
     monkeypatch.setattr("os.cpu_count", lambda: 3)
+    import graphkit.forks as forks
+
+    shares = []
+    share = forks.fork_map
+    monkeypatch.setattr(forks, "fork_map", lambda *args, **kwargs: shares.append(
+        kwargs.get("processes")) or share(*args, **kwargs))
     assert warnings() == one
     assert sum("names none of the participants" in w for w in one) == 5
+    # where the caller runs work of its own beside the checks once the facts are made (a
+    # build's measures), the names are checked by this process alone: the same warnings
+    beside = load_dataset(data, facts_made=lambda ds: True)[1].warnings
+    assert [str(p) for p in beside] == one
+    assert shares[-1] == 1 and shares[0] == 3, shares
 
 
 def test_the_shipped_data_has_no_warning() -> None:
