@@ -42,10 +42,17 @@ XSD_STRING = PREFIXES["xsd"] + "string"
 RDF_TYPE = PREFIXES["rdf"] + "type"
 FORMATS = {"ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld"}
 PARALLEL_FROM = 200_000  # triples; below this all exports take well under a second
-#: the JSON-LD's time a triple against the Turtle's (at 10,000 actors 4.2 s and 4.7 s): the
-#: helper process writes the Turtle of so many of the triples left that it ends when this one
-#: has written the JSON-LD left and the Turtle of the rest
-JSONLD_COST = 0.9
+#: the JSON-LD's time a triple against the Turtle's (at 10,000 actors 4.2 s and 4.7 s, then
+#: 2.9 to 4.0 s and 3.8 to 4.2 s on a slower machine; at 100,000 actors 27.8 s for the 7.9
+#: million triples left against 3.1 microseconds a triple of Turtle, 1.13): the helper process
+#: writes the Turtle of so many of the triples left that it ends when this one has written the
+#: JSON-LD left, the Turtle of the rest and what it writes besides (:data:`WRITE_COST`)
+JSONLD_COST = 1.0
+#: the time a triple of the graph takes this process in the write stage besides the JSON-LD
+#: and the Turtle, against the Turtle's: the N-Triples written, the Turtle's pieces copied into
+#: place, the table and the map (at 100,000 actors 7.5 s for 12.5 million triples, 0.6
+#: microseconds a triple against 3.1). Left out, this process ended 15 s after the helper.
+WRITE_COST = 0.2
 _PREFIX_ORDER = {f"@prefix {p}: <{ns}> .".encode(): i for i, (p, ns) in enumerate(PREFIXES.items())}
 
 
@@ -493,7 +500,8 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
                     left = (chunks.size(k for k, name in enumerate(chunks.names)
                                         if name not in written and name not in old_jsonld)
                             if "jsonld" in formats else 0)
-                    cut = chunks.cut(missing, (JSONLD_COST * left + chunks.size(missing)) / 2)
+                    cut = chunks.cut(missing, helper_share(
+                        chunks.size(missing), left, len(lines) if "nt" in formats else 0))
                     # started now: it reads each of its chunks as soon as the file holds it
                     turtle = TurtleProcess(stage, nt, chunks, missing[:cut])
             if "nt" in formats or turtle is not None:
@@ -518,6 +526,20 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
     if reuse is not None:
         reuse.save(index)
     return written
+
+
+def helper_share(turtle: int, jsonld: int, ntriples: int) -> float:
+    """How many of the ``turtle`` triples whose Turtle is to be written the helper process
+    takes, for it to end when this one does: this one writes the Turtle of the rest, the
+    JSON-LD of ``jsonld`` triples and the N-Triples of ``ntriples`` (with the rest of its
+    work, :data:`WRITE_COST`), the helper only Turtle.
+
+    >>> helper_share(1_000_000, 0, 0), helper_share(1_000_000, 500_000, 1_000_000)
+    (500000.0, 850000.0)
+    >>> helper_share(1_000_000, 2_000_000, 1_000_000)  # all of it, and still this one ends last
+    1000000
+    """
+    return min(turtle, (WRITE_COST * ntriples + JSONLD_COST * jsonld + turtle) / 2)
 
 
 class _Chunks:

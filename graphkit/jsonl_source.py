@@ -67,13 +67,18 @@ def _object(pairs: list[tuple], duplicates: list[str]) -> dict:
 
 
 def to_node(value, line: int) -> Node:
-    if isinstance(value, dict):
-        return Mapping({str(k): to_node(v, line) for k, v in value.items()}, line,
-                       {str(k): line for k in value})
-    if isinstance(value, list):
+    """A decoded JSON value as the located nodes YAML gives, every one on ``line`` (run for
+    every value of every record: its most frequent kinds are tested first)."""
+    kind = value.__class__
+    if kind is str:
+        return Scalar(value, line)
+    if kind is dict:  # a JSON object's keys are strings
+        return Mapping({k: to_node(v, line) for k, v in value.items()}, line,
+                       dict.fromkeys(value, line))
+    if kind is list:
         return Sequence([to_node(v, line) for v in value], line)
     if value is None:
         return Scalar("", line, True)
-    if isinstance(value, bool):
+    if kind is bool:
         return Scalar("true" if value else "false", line)
-    return Scalar(value if isinstance(value, str) else json.dumps(value), line)
+    return Scalar(json.dumps(value), line)
