@@ -49,9 +49,12 @@ PARALLEL_FROM = 200_000  # triples; below this all exports take well under a sec
 #: JSON-LD left, the Turtle of the rest and what it writes besides (:data:`WRITE_COST`)
 JSONLD_COST = 1.0
 #: the time a triple of the graph takes this process in the write stage besides the JSON-LD
-#: and the Turtle, against the Turtle's: the N-Triples written, the Turtle's pieces copied into
-#: place, the table and the map (at 100,000 actors 7.5 s for 12.5 million triples, 0.6
-#: microseconds a triple against 3.1). Left out, this process ended 15 s after the helper.
+#: and the Turtle, before it waits for the helper, against the Turtle's: the N-Triples written
+#: (at 100,000 actors read back from the scratch file, 4.7 s), the table and the map (0.7 s):
+#: 0.14 there, 0.05 at 10,000 actors (in memory). 0.2 also makes up for the JSON-LD left at
+#: 100,000 actors, mostly the actors' measures, costing more than ``JSONLD_COST`` (1.13): the
+#: two processes then end within about a second of each other; left out, this one ended 15 s
+#: after the helper.
 WRITE_COST = 0.2
 _PREFIX_ORDER = {f"@prefix {p}: <{ns}> .".encode(): i for i, (p, ns) in enumerate(PREFIXES.items())}
 
