@@ -33,8 +33,10 @@ def test_a_process_held_up_takes_no_more_items_than_it_can(tmp_path):
     results = fork_map(work, range(10), processes=2)
     assert [square for square, _ in results] == [x * x for x in range(10)]
     assert last.exists()
+    # one item at most: on a loaded machine the other process may take all ten before this
+    # one takes its first (dealt in turns, this one would have had five)
     done_here = [x for x, (_, pid) in enumerate(results) if pid == here]
-    assert len(done_here) == 1, done_here
+    assert len(done_here) <= 1, done_here
 
 
 def test_a_failure_in_any_process_is_raised_as_it_was():
