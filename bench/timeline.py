@@ -99,9 +99,9 @@ def name_of(pid: int, root: int, started: float) -> str:
 
 
 def sample(args: list[str], env: dict, every: float, timeout: float
-           ) -> tuple[float, float, float, dict[int, Seen]]:
-    """Run ``args``; its wall seconds, user and system CPU (all it waited for) and what each
-    process did, sampled every ``every`` seconds."""
+           ) -> tuple[float, float, float, dict[int, Seen], str]:
+    """Run ``args``; its wall seconds, user and system CPU (all it waited for), what each
+    process did, sampled every ``every`` seconds, and what it printed on its standard error."""
     seen: dict[int, Seen] = {}
     with tempfile.TemporaryFile(mode="w+") as log:  # a file, not a pipe: never blocks the build
         started = time.perf_counter()
@@ -134,7 +134,9 @@ def sample(args: list[str], env: dict, every: float, timeout: float
         if proc.returncode != 0:
             log.seek(0)
             raise SystemExit(f"{' '.join(args)} failed:\n{log.read()[-2000:]}")
-    return wall, usage.ru_utime, usage.ru_stime, seen
+        log.seek(0)
+        said = log.read()
+    return wall, usage.ru_utime, usage.ru_stime, seen, said
 
 
 def report(wall: float, user: float, system: float, seen: dict[int, Seen], buckets: float,
@@ -175,6 +177,8 @@ def main() -> None:
     ap.add_argument("--every", type=float, default=1.0, help="seconds between samples")
     ap.add_argument("--buckets", type=float, default=5.0, help="seconds a line of the timeline")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds before it gives up")
+    ap.add_argument("--timings", action="store_true",
+                    help="also print the build's own stage times (graphkit build --timings)")
     args = ap.parse_args()
     if not Path("/proc/self/stat").exists():
         raise SystemExit("bench/timeline.py reads /proc: it runs on Linux only")
@@ -190,9 +194,12 @@ def main() -> None:
                            stderr=subprocess.DEVNULL)
         else:
             shutil.rmtree(cache, ignore_errors=True)
-        wall, user, system, seen = sample(build + (["--force"] if args.force else []), env,
-                                          args.every, args.timeout)
+        wall, user, system, seen, said = sample(
+            build + (["--force"] if args.force else []) + (["--timings"] if args.timings else []),
+            env, args.every, args.timeout)
     print(f"{args.data}, {'--force' if args.force else 'first build'}:")
+    if args.timings:
+        print("\n".join(line for line in said.splitlines() if " s  " in line) + "\n")
     print(report(wall, user, system, seen, args.buckets, os.cpu_count() or 1))
 
 

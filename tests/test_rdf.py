@@ -194,6 +194,7 @@ def test_ordered_lines_are_the_sorted_unique_lines_in_memory_or_in_a_scratch_fil
 
     with mock.patch.object(to_rdf, "SPILL_FROM", 0 if spill else 10**9), \
             mock.patch.object(to_rdf, "_BLOCK", block), \
+            mock.patch.object(to_rdf, "_RUN", block), \
             mock.patch.object(to_rdf, "_WINDOW", block):
         lines, ordered = canonical(triples(first))
         assert lines.spilled == (spill and bool(first))
