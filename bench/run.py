@@ -30,20 +30,33 @@ MARK_START, MARK_END = "<!-- results:start -->", "<!-- results:end -->"
 STAGES_START, STAGES_END = "<!-- stages:start -->", "<!-- stages:end -->"
 
 
+def tree(pid: int) -> list[int]:
+    """``pid`` and every process it started, and they started, still running (Linux /proc: the
+    children of each of its threads)."""
+    found, stack = [], [pid]
+    while stack:
+        p = stack.pop()
+        found.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
+        except OSError:
+            continue
+    return found
+
+
 def tree_rss_kib(pid: int) -> int:
     """Memory of ``pid`` and all its descendants, in KiB: the sum of their proportional set sizes
     (Linux /proc smaps_rollup), so pages a forked child shares with its parent count once."""
-    total, stack = 0, [pid]
-    while stack:
-        p = stack.pop()
+    total = 0
+    for p in tree(pid):
         try:
             with open(f"/proc/{p}/smaps_rollup") as fh:
                 for line in fh:
                     if line.startswith("Pss:"):
                         total += int(line.split()[1])
-            with open(f"/proc/{p}/task/{p}/children") as fh:
-                stack.extend(int(c) for c in fh.read().split())
-        except (FileNotFoundError, ProcessLookupError):
+        except OSError:
             continue
     return total
 

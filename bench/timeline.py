@@ -37,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from large import as_json_lines  # noqa: E402
-from run import GRAPHKIT, REPO, SIZES, generated  # noqa: E402
+from run import GRAPHKIT, REPO, SIZES, generated, tree  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -66,21 +66,6 @@ def stat(pid: int) -> tuple[float, float, int] | None:
         return None
     fields = text[text.rindex(b")") + 2:].split()  # after "pid (name) "
     return int(fields[11]) / TICKS, int(fields[12]) / TICKS, int(fields[7])
-
-
-def tree(pid: int) -> list[int]:
-    """``pid`` and every process it started, and they started, still running."""
-    found, stack = [], [pid]
-    while stack:
-        p = stack.pop()
-        found.append(p)
-        try:
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as fh:
-                    stack.extend(int(c) for c in fh.read().split())
-        except OSError:
-            continue
-    return found
 
 
 def name_of(pid: int, root: int, started: float) -> str:
