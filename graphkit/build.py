@@ -135,8 +135,10 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
     this process changes meanwhile); ``result.beside`` waits for it. ``keep_records(ds)``
     False: the relations' records and facts are let go once the triples are made
     (:meth:`BuildResult.release_records`). ``meanwhile(result, done)`` runs once the triples
-    are made if the measures are still being computed in another process (``done()`` says
-    whether they are ready): the build writes ahead what the measures do not change.
+    are made if the measures are computed in another process and were not ready when the
+    ordering of the triples began (``done()`` says whether they are ready now): the build
+    writes ahead what the measures do not change, here while they run, then in a forked
+    process while they are added.
     """
     clock = Stages()
     started: list = []  # the graph and the waiters of the measures, once started
@@ -187,7 +189,7 @@ def check(data: Path, shown_as: str | None = None, shacl: bool | None = None,
         result.lines, result.triples = canonical(made)
         del made
     if metrics and not measures_in:
-        if meanwhile is not None and not ready(measured):
+        if meanwhile is not None:
             with clock("write the JSON-LD the measures leave alone, meanwhile"):
                 meanwhile(result, lambda: ready(measured))
         with clock("measure the actors (the rest of it)"):

@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from .export_pieces import (PieceStore, Pieces, PieceWriter, chunk_starts, digest,
                             first_found, middle_run)
 from .files import shipped
+from .forks import can_fork, in_child_steps, stop
 from .namespaces import ACTOR, PREFIXES
 from .nt_lines import NTLines, nt_data
 
@@ -56,6 +57,9 @@ JSONLD_COST = 1.0
 #: two processes then end within about a second of each other; left out, this one ended 15 s
 #: after the helper.
 WRITE_COST = 0.2
+#: triples: a forked process makes the JSON-LD of a share this large or larger (a fork of the
+#: build's process costs it a tenth of a second or more, at 100,000 actors)
+JSONLD_FORK_FROM = 100_000
 _PREFIX_ORDER = {f"@prefix {p}: <{ns}> .".encode(): i for i, (p, ns) in enumerate(PREFIXES.items())}
 
 
@@ -270,32 +274,37 @@ def _jsonld_node(items: list[tuple[str, str]], types: list[str], key: tuple[str,
 
 class JsonLdAhead:
     """The JSON-LD pieces of the subjects no measure touches, written while the measures are
-    computed: the build's main process would otherwise only wait for them (2 s at 10,000
-    actors, 40 s at 100,000). Those subjects are the relations, citations, issues and
-    sources, most of the graph: in N-Triples order they lie between the actors (whose
-    measures are added) and the ontology's terms (where the measures are declared), borders
-    where a chunk always begins (:func:`graphkit.export_pieces.chunk_starts`). Each piece is
-    named by its chunk's N-Triples, so :func:`write_jsonld` uses one only where that chunk is
-    still there, unchanged, once the measures are added; chunks the previous export holds
-    (``found``) are left to be copied from there.
+    computed, then, once they are in, by a forked process (:class:`JsonLdProcess`) while this
+    one adds them to the graph and starts on the exports: the build's main process would
+    otherwise wait for the measures, then write them alone while the machine's other core
+    idles (2 s at 10,000 actors, 40 s at 100,000). Those subjects are the relations,
+    citations, issues and sources, most of the graph: in N-Triples order they lie between the
+    actors (whose measures are added) and the ontology's terms (where the measures are
+    declared), borders where a chunk always begins
+    (:func:`graphkit.export_pieces.chunk_starts`). Each piece is named by its chunk's
+    N-Triples, so :func:`write_jsonld` uses one only where that chunk is still there,
+    unchanged, once the measures are added; chunks the previous export holds (``found``) are
+    left to be copied from there.
     """
 
     def __init__(self, folder: Path, found: Pieces | None = None) -> None:
         self.folder = Path(folder)
         self.found = found if found is not None else Pieces()
-        self.pieces = Pieces()  # the pieces written, in a nameless file
-        self.count = 0  # the triples of the chunks looked at (written, or found)
+        self.pieces = Pieces()  # the pieces written here, in a nameless file
+        self.forked: JsonLdProcess | None = None  # those of the rest of the run, made by a fork
+        self.count = 0  # the triples of the chunks looked at here (written, or found)
         self.run = (0, 0)  # where the run stood, and its chunks' starts and first subjects
         self.starts: list[int] = []
         self.heads: list[str] = []
-        self.names: list[bytes] = []  # the names of the chunks looked at, in order
+        self.names: list[bytes] = []  # the names of the chunks looked at here, in order
         self.places: list[tuple[int, object, int]] = []  # where the run's bytes were
 
     def write(self, triples: list, lines: Sequence[str], done: Callable[[], bool]) -> None:
         """Write the pieces of the run's chunks from its start until ``done()`` (asked every 8
         chunks, about 500 subjects) or its end, whichever comes first, into a nameless file in
         the folder (in the system's temporary folder if it does not exist yet: a build that then
-        fails leaves no folder behind)."""
+        fails leaves no folder behind); a forked process makes the rest of the run, where it
+        holds :data:`JSONLD_FORK_FROM` triples or more."""
         start, stop = middle_run(lines)
         if stop - start < 1_000:
             return
@@ -306,21 +315,32 @@ class JsonLdAhead:
         bounds = [*starts, stop]
         memo: tuple[dict, dict] = ({}, {})
         try:
-            file = tempfile.TemporaryFile(dir=self.folder if self.folder.is_dir() else None)
+            file = self._file()
             self.pieces = Pieces(file, {})
             written = PieceWriter(file, check=False)
             self.pieces.index = written.index
-            for k in range(len(starts)):
+            k = 0
+            while k < len(starts) and not (k % 8 == 0 and k and done()):
                 name = digest(nt_data(lines, bounds[k], bounds[k + 1]))
                 self.names.append(name)
                 if name not in self.found:
                     written.add(name, jsonld_piece(triples, bounds[k], bounds[k + 1], memo))
-                self.count = bounds[k + 1] - start
-                if k % 8 == 7 and done():
-                    break
+                k += 1
+                self.count = bounds[k] - start
             file.flush()
+            if stop - bounds[k] >= JSONLD_FORK_FROM and can_fork():
+                self.forked = JsonLdProcess(self._file(), triples, bounds,
+                                            list(range(k, len(starts))), lines=lines,
+                                            skip=self.found)
         except OSError:  # no room for it: the JSON-LD is written whole later (or says why not)
             self.close()
+
+    def _file(self) -> BinaryIO:
+        return tempfile.TemporaryFile(dir=self.folder if self.folder.is_dir() else None)
+
+    def written(self) -> list[Pieces]:
+        """Where the pieces written are: here, and by the forked process."""
+        return [self.pieces] + ([self.forked] if self.forked is not None else [])
 
     def chunks(self, triples: list, lines: Sequence[str]) -> list[int] | None:
         """The chunks' starts of the whole graph ``triples`` (:func:`chunk_starts`), those of
@@ -345,12 +365,16 @@ class JsonLdAhead:
         unchanged, so the names still hold: not digested twice, 2.3 GB at 100,000 actors);
         none otherwise."""
         start, stop = middle_run(lines)
-        if not self.names or not self.places or _places(lines, start, stop) != self.places:
+        names = self.names + (self.forked.names() if self.forked is not None else [])
+        if not names or not self.places or _places(lines, start, stop) != self.places:
             return {}
         first = bisect_left(starts, start)
-        return {first + j: name for j, name in enumerate(self.names)}
+        return {first + j: name for j, name in enumerate(names)}
 
     def close(self) -> None:
+        if self.forked is not None:
+            self.forked.stop()
+            self.forked = None
         self.pieces.close()
         self.pieces = Pieces()
         self.count = 0
@@ -485,28 +509,36 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
     def jsonld(fh: BinaryIO) -> None:
         index[FORMATS["jsonld"]] = write_jsonld(
             triples, fh, chunks.starts, chunks.names,
-            [old_jsonld, ahead.pieces if ahead is not None else None])
+            [old_jsonld, *(ahead.written() if ahead is not None else []), forked])
 
     def turtle_file(fh: BinaryIO) -> None:
         index[FORMATS["ttl"]] = chunks.write_turtle(fh, [mine, helped, old_ttl])
 
     with Staging(folder) as stage:
         nt = stage.path(FORMATS["nt"] if "nt" in formats else ".scratch.nt")
-        turtle = mine = helped = None
+        turtle = mine = helped = forked = None
         try:
+            missing = ([k for k, name in enumerate(chunks.names) if name not in old_ttl]
+                       if "ttl" in formats else [])
+            written = [old_jsonld, *(ahead.written() if ahead is not None else [])]
+            left = ([k for k, name in enumerate(chunks.names)
+                     if not any(name in pieces for pieces in written)]
+                    if "jsonld" in formats else [])
+            # most of what is left in other processes, where it is much
+            to_help = chunks.size(missing) if chunks.size(missing) >= PARALLEL_FROM else 0
+            turtle_share, jsonld_share = helper_shares(
+                to_help, chunks.size(left), len(lines) if "nt" in formats else 0,
+                fork=can_fork() and chunks.size(left) >= PARALLEL_FROM)
+            cut = chunks.cut(missing, turtle_share) if to_help else 0
+            taken = (left[len(left) - chunks.cut(left[::-1], jsonld_share):]
+                     if jsonld_share >= JSONLD_FORK_FROM else [])
             if "ttl" in formats:
                 ttl = stage.path(FORMATS["ttl"])  # written last, listed in its place
-                missing = [k for k, name in enumerate(chunks.names) if name not in old_ttl]
-                cut = 0
-                if chunks.size(missing) >= PARALLEL_FROM:  # most of it in another process
-                    written = ahead.pieces if ahead is not None else Pieces()
-                    left = (chunks.size(k for k, name in enumerate(chunks.names)
-                                        if name not in written and name not in old_jsonld)
-                            if "jsonld" in formats else 0)
-                    cut = chunks.cut(missing, helper_share(
-                        chunks.size(missing), left, len(lines) if "nt" in formats else 0))
-                    # started now: it reads each of its chunks as soon as the file holds it
-                    turtle = TurtleProcess(stage, nt, chunks, missing[:cut])
+            if cut:  # started now: it reads each of its chunks as soon as the file holds it
+                turtle = TurtleProcess(stage, nt, chunks, missing[:cut])
+            if taken:  # the last chunks left, made meanwhile
+                forked = JsonLdProcess(open(stage.path(".jsonld-pieces"), "w+b"), triples,
+                                       chunks.bounds, taken, chunks.names)
             if "nt" in formats or turtle is not None:
                 stage.settle(nt, lambda fh: chunks.write(fh, turtle and turtle.written), "wb")
             if turtle is not None:
@@ -520,8 +552,9 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
                 helped = turtle.wait() if turtle is not None else Pieces()
                 stage.settle(ttl, turtle_file)
         finally:
-            if turtle is not None:
-                turtle.stop()
+            for helper in (turtle, forked):
+                if helper is not None:
+                    helper.stop()
             for pieces in (mine, helped):
                 if pieces is not None:
                     pieces.close()
@@ -531,18 +564,31 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
     return written
 
 
-def helper_share(turtle: int, jsonld: int, ntriples: int) -> float:
-    """How many of the ``turtle`` triples whose Turtle is to be written the helper process
-    takes, for it to end when this one does: this one writes the Turtle of the rest, the
-    JSON-LD of ``jsonld`` triples and the N-Triples of ``ntriples`` (with the rest of its
-    work, :data:`WRITE_COST`), the helper only Turtle.
+def helper_shares(turtle: int, jsonld: int, ntriples: int, fork: bool = True
+                  ) -> tuple[float, float]:
+    """How many of the triples left the helpers take, for every process to end when this one
+    does: the Turtle process (:class:`TurtleProcess`) of the ``turtle`` triples whose Turtle is
+    to be written, a forked one (:class:`JsonLdProcess`) of the ``jsonld`` triples whose
+    JSON-LD is. This one writes the rest of both and the N-Triples of ``ntriples`` (with the
+    rest of its work, :data:`WRITE_COST`).
 
-    >>> helper_share(1_000_000, 0, 0), helper_share(1_000_000, 500_000, 1_000_000)
-    (500000.0, 850000.0)
-    >>> helper_share(1_000_000, 2_000_000, 1_000_000)  # all of it, and still this one ends last
-    1000000
+    Where this process's own work, the helper taking all the Turtle, is less than the Turtle, it
+    takes some of the Turtle and nobody forks; so without ``fork`` (no fork here, or little
+    JSON-LD left), the helper taking all the Turtle at most. Otherwise the fork takes JSON-LD until this
+    process has as much left as the larger helper: three processes sharing two cores all end
+    at once when the two largest shares are equal (the smallest runs beside both).
+
+    >>> helper_shares(1_000_000, 0, 0), helper_shares(1_000_000, 500_000, 1_000_000)
+    ((500000.0, 0.0), (850000.0, 0.0))
+    >>> helper_shares(1_000_000, 2_000_000, 1_000_000)  # 1.1 M left here, and 1.1 M forked
+    (1000000, 1100000.0)
+    >>> helper_shares(0, 2_000_000, 0), helper_shares(1_000_000, 2_000_000, 1_000_000, False)
+    ((0, 1000000.0), (1000000, 0.0))
     """
-    return min(turtle, (WRITE_COST * ntriples + JSONLD_COST * jsonld + turtle) / 2)
+    own = WRITE_COST * ntriples + JSONLD_COST * jsonld
+    if own <= turtle or not fork:
+        return min(turtle, (own + turtle) / 2), 0.0
+    return turtle, min(own - turtle, own / 2) / JSONLD_COST
 
 
 class _Chunks:
@@ -619,6 +665,78 @@ def _sync_and_close(fh: BinaryIO) -> None:
         os.fsync(fh.fileno())
     finally:
         fh.close()
+
+
+class JsonLdProcess(Pieces):
+    """The JSON-LD pieces of the chunks ``taken`` of ``triples`` (their ``bounds``), made by a
+    forked process into ``file`` while this one goes on; read as :class:`Pieces` (the first
+    read of one of its chunks waits for it). ``names``: every chunk's, by index; None: the
+    process makes those of its chunks first, from ``lines`` (the SHA-256 of their N-Triples),
+    and :meth:`names` waits for them alone. Chunks ``skip`` holds are left out (the previous
+    export's, copied from there).
+
+    A fork, unlike the Turtle's helper: it needs the triples themselves, which it shares with
+    this process, and reads only its own chunks' (their reference counts change, so it copies
+    their pages). Where the process fails, its pieces are not found and :func:`write_jsonld`
+    makes them in this process: only the time differs.
+    """
+
+    def __init__(self, file: BinaryIO, triples, bounds: list[int], taken: list[int],
+                 names: list[bytes] | None = None, lines: Sequence[str] | None = None,
+                 skip: Pieces | None = None) -> None:
+        super().__init__()
+        self.target = file
+        self.named, self.answer = in_child_steps(
+            lambda: ([names[k] for k in taken] if names is not None else
+                     [digest(nt_data(lines, bounds[k], bounds[k + 1])) for k in taken]),
+            lambda named: _jsonld_pieces(triples, bounds, taken, named, file, skip))
+        self.known: list[bytes] | None = None
+        self.taken: set[bytes] = set()
+
+    def names(self) -> list[bytes]:
+        """The names of its chunks, in order (waits for them); none where it failed."""
+        if self.known is None:
+            try:
+                self.known = self.named()
+            except Exception:  # noqa: BLE001 - a crash, a full disk: made here instead
+                self.known = []
+            self.taken = set(self.known)
+        return self.known
+
+    def __contains__(self, name: bytes) -> bool:
+        return name in self.taken or self.known is None and name in self.names()
+
+    def read(self, name: bytes) -> bytes | None:
+        if name not in self:
+            return None
+        if self.answer is not None:
+            answer, self.answer = self.answer, None
+            try:
+                self.file, self.index = self.target, answer()
+            except Exception:  # noqa: BLE001 - a crash, a full disk: made here instead
+                self.taken = set()
+                return None
+        return super().read(name)
+
+    def stop(self) -> None:
+        """End the process if it still runs; close its file."""
+        stop(self.named)
+        self.answer = None
+        self.target.close()
+        self.file = None
+
+
+def _jsonld_pieces(triples, bounds: list[int], taken: list[int], names: list[bytes],
+                   file: BinaryIO, skip: Pieces | None) -> dict[bytes, tuple[int, int, None]]:
+    """(In :class:`JsonLdProcess`'s fork.) The JSON-LD pieces of the chunks ``taken``, named
+    ``names``, written into ``file`` (those ``skip`` holds left out); where each lies."""
+    memo: tuple[dict, dict] = ({}, {})
+    written = PieceWriter(file, check=False)
+    for k, name in zip(taken, names):
+        if skip is None or name not in skip:
+            written.add(name, jsonld_piece(triples, bounds[k], bounds[k + 1], memo))
+    file.flush()
+    return written.index
 
 
 class TurtleProcess:

@@ -248,6 +248,59 @@ def test_json_ld_written_ahead_is_used_only_where_it_still_stands(shipped, tmp_p
     ahead.close()
 
 
+def test_json_ld_ahead_forks_the_rest_once_the_measures_are_in(shipped, tmp_path,
+                                                              monkeypatch) -> None:
+    """Once the measures are in, a forked process makes the JSON-LD of the rest of the run
+    while the build goes on: the file is the same, and the chunks' names it made are those
+    the build would make. A process that dies is not waited for in vain: the build makes its
+    pieces itself, and the file is still the same."""
+    monkeypatch.setattr(exports, "JSONLD_FORK_FROM", 0)
+    lines, triples = shipped.lines, shipped.triples
+    whole = exports.jsonld(triples)
+    for crash in (False, True):
+        if crash:  # as if killed, with nothing said
+            monkeypatch.setattr(exports, "_jsonld_pieces", lambda *args: os._exit(3))
+        ahead = exports.JsonLdAhead(tmp_path)
+        ahead.write(triples, lines, lambda: True)
+        assert ahead.forked is not None
+        assert 0 < ahead.count < ahead.run[1] - ahead.run[0]  # 8 chunks here, the rest forked
+        starts = ahead.chunks(triples, lines)
+        known = ahead.names_of(lines, starts)
+        assert len(known) == len(ahead.starts) > 10
+        names = exports._Chunks(triples, lines, starts).names
+        assert all(names[k] == name for k, name in known.items())
+        made = []
+        real = exports.jsonld_piece
+        monkeypatch.setattr(exports, "jsonld_piece", lambda *args: made.append(1) or real(*args))
+        written = exports.write_exports(tmp_path / "out", triples, lines, ["jsonld"],
+                                        ahead=ahead)
+        monkeypatch.setattr(exports, "jsonld_piece", real)
+        assert written[0].read_bytes() == whole
+        if crash:  # made here: every chunk but the 8 written ahead
+            assert len(made) == len(starts) - 8
+        else:  # here, only the chunks outside the run
+            assert len(made) == len(starts) - len(ahead.starts)
+            assert len(ahead.forked.index) == len(ahead.starts) - 8
+        ahead.close()
+
+
+def test_a_forked_process_shares_the_json_ld_left_and_the_exports_are_the_same(
+        shipped, tmp_path, monkeypatch) -> None:
+    """Where much JSON-LD is left to write, a forked process makes the last of it while the
+    build writes the N-Triples and the rest: every export is byte for byte the same."""
+    plain = exports.write_exports(tmp_path / "plain", shipped.triples, shipped.lines)
+    monkeypatch.setattr(exports, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(exports, "JSONLD_FORK_FROM", 0)
+    made = []
+    real = exports.JsonLdProcess.read
+    monkeypatch.setattr(exports.JsonLdProcess, "read",
+                        lambda self, name: made.append(real(self, name)) or made[-1])
+    forked = exports.write_exports(tmp_path / "forked", shipped.triples, shipped.lines)
+    assert [p.name for p in forked] == [p.name for p in plain]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(plain, forked))
+    assert sum(piece is not None for piece in made) > 10  # pieces the fork made, used
+
+
 def test_json_ld_ahead_without_room_is_written_whole_later(shipped, tmp_path,
                                                            monkeypatch) -> None:
     """No room to write the JSON-LD ahead (a full disk): nothing is kept of it, and the export
