@@ -10,7 +10,8 @@ written (:class:`Staging`), so a failure leaves the previous exports untouched. 
 written in chunks of whole subjects (:mod:`graphkit.export_pieces`): the Turtle and JSON-LD of a
 chunk the previous build wrote are copied from its files. Where much Turtle is left to write,
 another Python process (:class:`TurtleProcess`) writes most of it while this one writes the
-JSON-LD, then the Turtle of the rest.
+JSON-LD, then the Turtle of the rest; where much JSON-LD is left, a forked process
+(:class:`JsonLdProcess`) makes the last of it meanwhile.
 """
 
 from __future__ import annotations
