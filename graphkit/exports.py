@@ -305,7 +305,8 @@ class JsonLdAhead:
         chunks, about 500 subjects) or its end, whichever comes first, into a nameless file in
         the folder (in the system's temporary folder if it does not exist yet: a build that then
         fails leaves no folder behind); a forked process makes the rest of the run, where it
-        holds :data:`JSONLD_FORK_FROM` triples or more."""
+        holds :data:`JSONLD_FORK_FROM` triples or more and the chunks seen here were mostly
+        made, not found in the previous export."""
         start, stop = middle_run(lines)
         if stop - start < 1_000:
             return
@@ -320,16 +321,19 @@ class JsonLdAhead:
             self.pieces = Pieces(file, {})
             written = PieceWriter(file, check=False)
             self.pieces.index = written.index
-            k = 0
+            k = made = 0
             while k < len(starts) and not (k % 8 == 0 and k and done()):
                 name = digest(nt_data(lines, bounds[k], bounds[k + 1]))
                 self.names.append(name)
                 if name not in self.found:
                     written.add(name, jsonld_piece(triples, bounds[k], bounds[k + 1], memo))
+                    made += 1
                 k += 1
                 self.count = bounds[k] - start
             file.flush()
-            if stop - bounds[k] >= JSONLD_FORK_FROM and can_fork():
+            # forked where the chunks seen here were mostly made, not found in the previous
+            # export (a rebuild finds nearly all: a fork would only name them again)
+            if (stop - bounds[k] >= JSONLD_FORK_FROM and 2 * made >= k and can_fork()):
                 self.forked = JsonLdProcess(self._file(), triples, bounds,
                                             list(range(k, len(starts))), lines=lines,
                                             skip=self.found)

@@ -252,7 +252,8 @@ def test_json_ld_ahead_forks_the_rest_once_the_measures_are_in(shipped, tmp_path
                                                               monkeypatch) -> None:
     """Once the measures are in, a forked process makes the JSON-LD of the rest of the run
     while the build goes on: the file is the same, and the chunks' names it made are those
-    the build would make. A process that dies is not waited for in vain: the build makes its
+    the build would make; not in a rebuild, where the previous export holds the chunks seen
+    before the fork. A process that dies is not waited for in vain: the build makes its
     pieces itself, and the file is still the same."""
     monkeypatch.setattr(exports, "JSONLD_FORK_FROM", 0)
     lines, triples = shipped.lines, shipped.triples
@@ -282,6 +283,14 @@ def test_json_ld_ahead_forks_the_rest_once_the_measures_are_in(shipped, tmp_path
             assert len(made) == len(starts) - len(ahead.starts)
             assert len(ahead.forked.index) == len(ahead.starts) - 8
         ahead.close()
+    # a rebuild: the previous export holds the chunks seen here, so none is forked
+    from graphkit.export_pieces import Pieces
+
+    held = Pieces(None, {name: (0, 0, None) for name in exports._Chunks(triples, lines).names})
+    ahead = exports.JsonLdAhead(tmp_path, held)
+    ahead.write(triples, lines, lambda: True)
+    assert ahead.forked is None and ahead.count > 0 and not ahead.pieces.index
+    ahead.close()
 
 
 def test_a_forked_process_shares_the_json_ld_left_and_the_exports_are_the_same(
