@@ -525,9 +525,9 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
         try:
             missing = ([k for k, name in enumerate(chunks.names) if name not in old_ttl]
                        if "ttl" in formats else [])
-            written = [old_jsonld, *(ahead.written() if ahead is not None else [])]
+            holding = [old_jsonld, *(ahead.written() if ahead is not None else [])]
             left = ([k for k, name in enumerate(chunks.names)
-                     if not any(name in pieces for pieces in written)]
+                     if not any(name in pieces for pieces in holding)]
                     if "jsonld" in formats else [])
             # most of what is left in other processes, where it is much
             to_help = chunks.size(missing) if chunks.size(missing) >= PARALLEL_FROM else 0
@@ -577,11 +577,12 @@ def helper_shares(turtle: int, jsonld: int, ntriples: int, fork: bool = True
     JSON-LD is. This one writes the rest of both and the N-Triples of ``ntriples`` (with the
     rest of its work, :data:`WRITE_COST`).
 
-    Where this process's own work, the helper taking all the Turtle, is less than the Turtle, it
-    takes some of the Turtle and nobody forks; so without ``fork`` (no fork here, or little
-    JSON-LD left), the helper taking all the Turtle at most. Otherwise the fork takes JSON-LD until this
-    process has as much left as the larger helper: three processes sharing two cores all end
-    at once when the two largest shares are equal (the smallest runs beside both).
+    Where this process's own work, the helper taking all the Turtle, is less than the Turtle,
+    it takes some of the Turtle and nobody forks; so without ``fork`` (no fork here, or little
+    JSON-LD left), the helper taking all the Turtle at most. Otherwise the fork takes JSON-LD
+    until this process has as much left as the larger helper: three processes sharing two
+    cores all end at once when the two largest shares are equal (the smallest runs beside
+    both).
 
     >>> helper_shares(1_000_000, 0, 0), helper_shares(1_000_000, 500_000, 1_000_000)
     ((500000.0, 0.0), (850000.0, 0.0))
