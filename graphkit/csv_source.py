@@ -82,11 +82,11 @@ def csv_rows(text: str, shown_as: str, model: Model) -> tuple[list[tuple[int, di
 
 
 def parse_csv(text: str, shown_as: str, model: Model) -> tuple[Sequence, list[Problem]]:
-    """The rows of ``text`` as located nodes (see :mod:`graphkit.jsonl_source`)."""
-    from .jsonl_source import to_node
+    """The rows of ``text`` as records read like YAML's (:class:`graphkit.jsonl_source.Decoded`)."""
+    from .jsonl_source import Decoded
 
     rows, problems = csv_rows(text, shown_as, model)
-    return Sequence([to_node(record, line) for line, record in rows], 1), problems
+    return Sequence([Decoded(record, line) for line, record in rows], 1), problems
 
 
 def _record(cells: dict[str, str], lists: frozenset[str]) -> dict:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -162,9 +162,9 @@ class RelationKind:
     point_in_time: bool = False
     start_shortcut: tuple[str, str] | None = None  # (role, property) the start is copied to
 
-    @property
+    @cached_property
     def fields(self) -> tuple[str, ...]:
-        """Every key a record of this kind may carry."""
+        """Every key a record of this kind may carry (asked for once per record read)."""
         own = list(self.roles) + list(self.concepts) + list(self.literals)
         if self.issues_property:
             own.append("issues")

@@ -7,6 +7,7 @@ found. Checks across records (references, types, duplicates) live in :mod:`graph
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
@@ -16,6 +17,7 @@ from .dates import FORMAT_HINT, FUTURE_YEARS, DateError, PartialDate, parse_date
 from .model import COMMON_FIELDS, Model, RelationKind, TextSpec
 from .namespaces import expand
 from .problems import Problem, did_you_mean
+from .jsonl_source import Decoded
 from .yaml_source import Mapping, Node, Scalar, Sequence
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -77,6 +79,23 @@ class Lines:
             if len(cls._layouts) < cls.KEEP:
                 cls._layouts[layout] = offsets
         return offsets
+
+    _flat: dict[tuple, dict[str, int]] = {}
+
+    @classmethod
+    def flat(cls, line: int, keys) -> "Lines":
+        """The lines of a record at ``line`` whose ``keys`` are all on that line (JSON Lines).
+
+        >>> Lines.flat(7, {"type": 1, "quote": 2}) == Lines.of(7, {"type": 7, "quote": 7})
+        True
+        """
+        keys = tuple(keys)
+        offsets = cls._flat.get(keys)
+        if offsets is None:
+            offsets = cls._shared(tuple((key, 0) for key in keys))
+            if len(cls._flat) < cls.KEEP:
+                cls._flat[keys] = offsets
+        return cls(line, offsets)
 
     def get(self, key: str, default: int | None = None) -> int | None:
         offset = self.offsets.get(key)
@@ -209,8 +228,45 @@ class Issue:
     line: int
 
 
+def scalar(value, line: int) -> tuple[str | None, int, str]:
+    """``value`` read as one value: its text as written (None where null), its line, and
+    ``""``, or the kind of what it is instead (``list``, ``mapping``). ``value`` is a located
+    node (YAML) or a value decoded from JSON (:class:`graphkit.jsonl_source.Decoded`: on
+    ``line``, its record's), read as text as YAML's scalars are.
+
+    >>> scalar("1993", 4), scalar(1993, 4), scalar(True, 4), scalar(None, 4), scalar([], 4)
+    (('1993', 4, ''), ('1993', 4, ''), ('true', 4, ''), (None, 4, ''), (None, 4, 'list'))
+    """
+    kind = value.__class__
+    if kind is Scalar:
+        return (None if value.null else value.text), value.line, ""
+    if kind is str:
+        return value, line, ""
+    if value is None:
+        return None, line, ""
+    if kind is bool:
+        return ("true" if value else "false"), line, ""
+    if kind is int or kind is float:
+        return json.dumps(value), line, ""
+    if kind is Sequence or kind is list:
+        return None, getattr(value, "line", line), "list"
+    return None, getattr(value, "line", line), "mapping"
+
+
+def _items(value) -> list | None:
+    """The items of a list (a YAML sequence or a decoded JSON array), None if not a list."""
+    kind = value.__class__
+    return value.items if kind is Sequence else value if kind is list else None
+
+
+def _lines(m: Mapping) -> Lines:
+    """The lines of record ``m``'s keys."""
+    return Lines.flat(m.line, m.items) if m.__class__ is Decoded else Lines.of(m.line, m.key_lines)
+
+
 class _Fields:
-    """Reads the keys of one YAML mapping, reporting each problem at its line."""
+    """Reads the keys of one record (a YAML mapping, or one decoded from JSON), reporting each
+    problem at its line."""
 
     def __init__(self, node: Mapping, path: str, allowed: tuple[str, ...], what: str,
                  problems: list[Problem], texts: dict[str, TextSpec] | None = None):
@@ -229,25 +285,27 @@ class _Fields:
 
     def has(self, key: str) -> bool:
         value = self.node.items.get(key)
-        return value is not None and not (isinstance(value, Scalar) and value.null)
+        return value is not None and not (value.__class__ is Scalar and value.null)
 
     def text(self, key: str, required: bool = False, example: str = "") -> str:
         value = self.node.items.get(key)
-        if value is None or (value.__class__ is Scalar and value.null):
-            if required:
-                self.problems.append(Problem(
-                    self.path, self.node.line, key, f"missing required key '{key}'",
-                    f"add e.g. '{key}: {example}'" if example else ""))
-            return ""
-        if value.__class__ is not Scalar:
-            self.problem(key, f"expected a single value, found a {value.kind}")
-            return ""
-        text = value.text.strip()
-        if not text and required:
-            self.problem(key, "is empty")
-        elif text:
-            self.bounded(key, text, value.line)
-        return text
+        if value is not None:  # (most keys asked for are absent: that way is the shortest)
+            text, line, other = scalar(value, self.node.line)
+            if other:
+                self.problem(key, f"expected a single value, found a {other}")
+                return ""
+            if text is not None:
+                text = text.strip()
+                if text:
+                    self.bounded(key, text, line)
+                elif required:
+                    self.problem(key, "is empty")
+                return text
+        if required:
+            self.problems.append(Problem(
+                self.path, self.node.line, key, f"missing required key '{key}'",
+                f"add e.g. '{key}: {example}'" if example else ""))
+        return ""
 
     def bounded(self, key: str, text: str, line: int, spec: TextSpec | None = None) -> None:
         """Report ``text`` if it breaks the model's bounds for ``key`` (``texts:``)."""
@@ -264,25 +322,31 @@ class _Fields:
         value = self.node.items.get(key)
         if value is None:
             return []
-        if value.__class__ is Scalar:
-            text = value.text.strip()
-            if text and not value.null:
-                self.bounded(key, text, value.line)
-                return [Ref(intern(text), value.line)]
+        items = _items(value)
+        if items is None:
+            text, line, other = scalar(value, self.node.line)
+            if other:
+                self.problem(key, "expected a value or a list of values, found a mapping")
+                return []
+            text = text.strip() if text is not None else ""
+            if text:
+                self.bounded(key, text, line)
+                return [Ref(intern(text), line)]
             return []
-        if value.__class__ is Sequence:
-            out = []
-            for item in value.items:
-                text = item.text.strip() if item.__class__ is Scalar else ""
-                if text:
-                    self.bounded(key, text, item.line)
-                    out.append(Ref(intern(text), item.line))
-                else:
-                    self.problems.append(Problem(self.path, item.line, key,
-                                                 "expected a list of single values"))
-            return out
-        self.problem(key, "expected a value or a list of values, found a mapping")
-        return []
+        out = []
+        for item in items:
+            if item.__class__ is Scalar:  # as written: YAML's '~' in a list is the text '~'
+                text, line = item.text.strip(), item.line
+            else:
+                text, line, other = scalar(item, self.node.line)
+                text = text.strip() if text is not None and not other else ""
+            if text:
+                self.bounded(key, text, line)
+                out.append(Ref(intern(text), line))
+            else:
+                self.problems.append(Problem(self.path, line, key,
+                                             "expected a list of single values"))
+        return out
 
     def flag(self, key: str) -> bool:
         """A yes/no key: ``true`` or ``false`` (absent: false)."""
@@ -331,15 +395,17 @@ class _Fields:
     def citations(self, texts: dict[str, TextSpec]) -> list[Citation]:
         if not self.has("sources"):
             return []
-        value = self.node.items["sources"]
-        if not isinstance(value, Sequence):
+        items = _items(self.node.items["sources"])
+        if items is None:
             self.problem("sources", "expected a list of sources, each with 'source:' and 'quote:'")
             return []
         out = []
-        for item in value.items:
-            if not isinstance(item, Mapping):
+        for item in items:
+            if item.__class__ is dict:  # decoded from JSON: on its record's line
+                item = Decoded(item, self.node.line)
+            elif not isinstance(item, Mapping):
                 self.problems.append(Problem(
-                    self.path, item.line, "sources",
+                    self.path, scalar(item, self.node.line)[1], "sources",
                     "each source is a mapping with 'source:' and 'quote:'",
                     "e.g. '- {source: rsis-co25048, quote: \"...\"}'"))
                 continue
@@ -356,8 +422,7 @@ class _Fields:
                 f.problem("implicit", "'implicit: true' needs a note saying why the quote names "
                                       "none of the participants",
                           "e.g. 'note: the page is about ASEAN; \"the grouping\" is ASEAN'")
-            out.append(Citation(source, quote, note, item.line,
-                                Lines.of(item.line, item.key_lines), lang, implicit))
+            out.append(Citation(source, quote, note, item.line, _lines(item), lang, implicit))
         return out
 
 
@@ -399,7 +464,7 @@ def read_actor(node: Node, path: str, model: Model, problems: list[Problem]) -> 
         if value:
             fields[name] = value
     return Actor(actor_id, kind, fields, f.citations(model.texts["citation"]), path, m.line,
-                 Lines.of(m.line, m.key_lines))
+                 _lines(m))
 
 
 def read_relation(node: Node, path: str, model: Model,
@@ -447,15 +512,14 @@ def read_relation(node: Node, path: str, model: Model,
     if key and (not SLUG.match(key) or len(key) > MAX_SLUG):
         f.problem("key", f"'{key}' is not a valid key", SLUG_HINT)
     sources = f.citations(model.texts["citation"])
-    if not sources and not (isinstance(m.items.get("sources"), Sequence)
-                            and m.items["sources"].items):
+    if not sources and not _items(m.items.get("sources")):
         problems.append(Problem(path, m.line, "sources", f"{kind.label} has no source",
                                 "every relation cites at least one source with a short quote"))
     start, end = f.date("start"), f.date("end")
     return Relation(kind.name, roles, concepts, literals, issues, start, end, track,
                     f.concept("confidence", model, expand("gk:Confidence")), f.text("note"),
                     f.text("description"), sources, key, path, m.line,
-                    Lines.of(m.line, m.key_lines))
+                    _lines(m))
 
 
 def read_source(node: Node, path: str, model: Model, problems: list[Problem]) -> Source | None:
@@ -467,7 +531,7 @@ def read_source(node: Node, path: str, model: Model, problems: list[Problem]) ->
     src = Source(f.slug("id"), f.text("title", True, "Revitalising ASEAN Diplomacy"),
                  [r.text for r in f.texts("authors")], f.text("publisher", True, "RSIS"),
                  f.date("date"), f.text("url"), f.text("file"), f.text("note"), path, m.line,
-                 Lines.of(m.line, m.key_lines))
+                 _lines(m))
     if src.url and not any(p.field == "url" and p.line == f.line("url") for p in problems):
         why = iri_problem(src.url)
         if why:

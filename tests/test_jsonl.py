@@ -137,3 +137,52 @@ def test_the_readme_import_example_gives_what_it_shows(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == shown
     assert (data / "relations" / "memberships.jsonl").is_file()
+
+
+GOOD = {"type": "membership", "member": "malaysia", "organisation": "arf", "start": "1994",
+        "sources": [{"source": "public-page", "quote": "Malaysia is a founding member."}]}
+GOOD_ACTOR = {"id": "new-body", "type": "forum", "name": "A New Body", "aliases": ["NB"],
+              "sources": [{"source": "public-page", "quote": "A New Body was set up."}]}
+ODD_VALUES = [  # (kind, fields over the good record's): every shape a value can take, anywhere
+    ("relations", {}),
+    ("relations", {"start": 1994, "end": 2001.5, "track": 2, "note": True}),
+    ("relations", {"start": None, "member": None, "organisation": [], "track": None}),
+    ("relations", {"member": ["malaysia", 7, True, "", [1], {"a": "b"}]}),
+    ("relations", {"member": {"id": "malaysia"}, "organisation": 12}),
+    ("relations", {"note": ["a", "b"], "description": {"text": "x"}, "key": 5}),
+    ("relations", {"sources": None}), ("relations", {"sources": []}),
+    ("relations", {"sources": "public-page"}), ("relations", {"sources": {"source": "x"}}),
+    ("relations", {"sources": ["public-page", 3, None, [], {}]}),
+    ("relations", {"sources": [{"source": 7, "quote": ["a"], "implicit": "yes",
+                                "lang": 12, "note": None, "extra": 1}]}),
+    ("relations", {"sources": [{"source": "public-page", "quote": "Quoted.", "implicit": True,
+                                "note": {"why": "x"}}]}),
+    ("relations", {"type": None}), ("relations", {"type": ["membership"]}),
+    ("relations", {"type": "memebership"}), ("relations", {"memberr": "malaysia"}),
+    ("actors", {}),
+    ("actors", {"id": 7, "type": None, "name": ["A", "B"], "aliases": "NB"}),
+    ("actors", {"aliases": ["NB", 3, False, {"x": 1}], "country": ["malaysia", "arf"]}),
+    ("actors", {"id": "Not A Slug", "sources": [{"source": "public-page"}]}),
+]
+
+
+def test_json_values_read_as_the_same_values_in_yaml_give_the_same_records_and_problems(
+        ) -> None:
+    """A record in JSON Lines is read where json decodes it, not through YAML's located nodes:
+    every value of every shape, in every place, must still give what the same record written
+    in YAML gives (on one line, so that every line is the same)."""
+    from graphkit.dataset import _read_file
+    from graphkit.model import load_model
+
+    model = load_model()
+    for kind, odd in ODD_VALUES:
+        record = {**(GOOD if kind == "relations" else GOOD_ACTOR), **odd}
+        as_json = json.dumps(record) + "\n"
+        as_yaml = yaml.safe_dump([record], default_flow_style=True, width=10**6)
+        assert as_yaml.count("\n") == 1, as_yaml
+        from_json = _read_file(kind, as_json, "x", model, ".jsonl")
+        from_yaml = _read_file(kind, as_yaml, "x", model, ".yaml")
+        assert [str(p) for p in from_json[1]] == [str(p) for p in from_yaml[1]], record
+        assert from_json[0] == from_yaml[0], record
+        assert from_json[2] == from_yaml[2] is False
+    assert any(p.severity == "error" for p in from_json[1])  # the odd ones are found out
