@@ -31,9 +31,10 @@ _KINDS = {list: "a list", str: "a string", int: "a number", float: "a number",
 
 
 def parse_jsonl(text: str, shown_as: str) -> tuple[Sequence, list[Problem]]:
-    """The records of JSON Lines ``text`` as one sequence of located nodes, and the problems
-    (each line is read on its own: a bad line is a problem and the others are still read)."""
-    records: list[Node] = []
+    """The records of JSON Lines ``text`` as one sequence of :class:`Decoded` records, and the
+    problems (each line is read on its own: a bad line is a problem and the others are still
+    read)."""
+    records: list[Decoded] = []
     problems: list[Problem] = []
     duplicates: list[str] = []  # the keys the line being read repeats
     decode = json.JSONDecoder(object_pairs_hook=lambda pairs: _object(pairs, duplicates)).decode
