@@ -145,10 +145,26 @@ def load_dataset(root: Path, shown_as: str | None = None,
             return None  # sent back through the entry just written, not pickled again
         return found
 
+    early: dict[int, tuple] = {}  # the files other processes parsed, loaded meanwhile
+
+    def collect() -> None:
+        """Load the files the other processes have parsed so far (from the cache, where each
+        writes its files at once), between two files of this one's: it then parses fewer
+        itself, instead of loading them all once both are done (at 100,000 actors the other
+        half took 2.4 s to load, with the other core idle)."""
+        for i in missed:
+            if i not in early and i not in parsed_here:
+                found = cache.get(texts[i][3])
+                if found is not None:
+                    early[i] = found
+
     large = sum(len(texts[i][4]) for i in missed) >= PARALLEL_PARSE_FROM
-    for i, found in zip(missed, fork_map(parse, missed, None if large else 1)):
-        if found is None:  # written to the cache by another process (or, where another build
-            found = cache.get(texts[i][3]) or read(i)  # pruned it meanwhile, read again)
+    results = fork_map(parse, missed, None if large else 1,
+                       between=collect if cache.folder is not None else None)
+    for i, found in zip(missed, results):
+        if found is None:  # written to the cache by another process: loaded meanwhile, or now
+            # (or, where another build pruned it meanwhile, read again)
+            found = early.get(i) or cache.get(texts[i][3]) or read(i)
         reads[i] = found
         ds.parsed.append(texts[i][2])
     stored = _store([(texts[i][3], reads[i]) for i in parsed_here], cache, beside=large)

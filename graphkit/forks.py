@@ -35,11 +35,13 @@ def workers(items: int, least: int = 2) -> int:
 
 
 def fork_map(function: Callable[[T], R], items: Iterable[T], processes: int | None = None,
-             least: int = 2) -> list[R]:
+             least: int = 2, between: Callable[[], object] | None = None) -> list[R]:
     """``[function(x) for x in items]``, shared by ``processes`` forked processes (by default
     :func:`workers`) and this one: each takes the next item left as soon as it is free, so
     one that is slowed (by a larger item, or by more work per item) takes fewer. A child's
     exception is raised here as it was raised there (an ``OSError`` stays an ``OSError``).
+    ``between()`` is called in this process after each item it does where items are shared
+    (what it does there, this process takes fewer items for).
 
     The children inherit everything by fork (closures, open graphs): nothing but the results
     is pickled, so ``function`` may be a lambda; results must be picklable.
@@ -65,6 +67,8 @@ def fork_map(function: Callable[[T], R], items: Iterable[T], processes: int | No
     results: list = [None] * len(items)
     for i in _taken(taken, len(items), n):
         results[i] = function(items[i])
+        if between is not None:
+            between()
     failure = None
     for receive, process in children:
         try:

@@ -39,6 +39,27 @@ def test_a_process_held_up_takes_no_more_items_than_it_can(tmp_path):
     assert len(done_here) <= 1, done_here
 
 
+def test_what_this_process_does_between_its_items_leaves_it_fewer_of_them():
+    """``between()`` runs here after each item this process does (the build loads there what
+    the other process has parsed so far): the time it takes goes to the other process's
+    items, and it is called exactly once per item done here."""
+    here = os.getpid()
+    calls = []
+
+    def work(x: int) -> int:
+        time.sleep(0.01)
+        return os.getpid()
+
+    def between() -> None:
+        calls.append(os.getpid())
+        time.sleep(0.05)
+
+    pids = fork_map(work, range(40), processes=2, between=between)
+    done_here = pids.count(here)
+    assert calls == [here] * done_here
+    assert done_here < 20  # at most about 1 in 6 at these speeds; half without between()
+
+
 def test_a_failure_in_any_process_is_raised_as_it_was():
     def work(x: int) -> int:
         if x == 7:
