@@ -31,6 +31,37 @@ def _facts(ds) -> list[tuple]:
     return [(f.key, f.record.path, f.record.line) for f in ds.facts]
 
 
+def test_files_another_process_parsed_are_loaded_meanwhile_and_the_same(tmp_path, cache,
+                                                                      monkeypatch):
+    """Where files are shared out, the build loads those another process parsed between its
+    own: 120 files give the records one process gives, and each of the build's looks for a
+    file not yet parsed costs one look (not one per file left: with thousands of files that
+    would be millions)."""
+    import graphkit.dataset
+    from graphkit.forks import can_fork
+
+    if not can_fork():
+        pytest.skip("needs fork and a second core")
+    data = compose_case(tmp_path, None)
+    base = (data / "relations" / "base.yaml").read_text().split("\n\n")[0]
+    for n in range(120):  # each file its own founding year: each a relation of its own
+        (data / "relations" / f"more-{n:03}.yaml").write_text(
+            base.replace('"1993-06"', f'"{1800 + n}"') + "\n", encoding="utf-8")
+    monkeypatch.setenv("GRAPHKIT_CACHE", "off")
+    alone, problems = _load(data)
+    monkeypatch.setenv("GRAPHKIT_CACHE", str(cache))
+    monkeypatch.setattr(graphkit.dataset, "PARALLEL_PARSE_FROM", 1)
+    looks = []
+    get = ParseCache.get
+    monkeypatch.setattr(ParseCache, "get", lambda self, key: looks.append(key) or get(self, key))
+    shared, again = _load(data)
+    assert _facts(shared) == _facts(alone) and again == problems
+    assert len(alone.parsed) == len(shared.parsed) == 122
+    # one look per file before parsing, at most one per file parsed here and one per file
+    # found, one per file at the end: 4 per file at most
+    assert len(looks) <= 4 * 122, len(looks)
+
+
 @pytest.mark.parametrize("shared", [False, True, "no scratch"],
                          ids=["one process", "shared out", "shared out, no scratch file"])
 def test_unchanged_files_are_not_read_again_and_a_changed_one_is(tmp_path, cache, shared,
