@@ -148,7 +148,7 @@ def load_dataset(root: Path, shown_as: str | None = None,
         return found
 
     early: dict[int, tuple] = {}  # the files other processes parsed, loaded meanwhile
-    ahead = [0]  # where in ``missed`` the next file neither loaded nor parsed here is
+    ahead = 0  # where in ``missed`` the next file neither loaded nor parsed here is
 
     def collect() -> None:
         """Load the files the other processes have parsed so far (from the cache, where each
@@ -158,14 +158,15 @@ def load_dataset(root: Path, shown_as: str | None = None,
         past the first one not found yet (being parsed, or taken here and waiting its turn)
         none is done but this process's own: each call looks for one file it does not find,
         however many files there are."""
-        while ahead[0] < len(missed):
-            i = missed[ahead[0]]
+        nonlocal ahead
+        while ahead < len(missed):
+            i = missed[ahead]
             if i not in done_here:
                 found = cache.get(texts[i][3])
                 if found is None:
                     return
                 early[i] = found
-            ahead[0] += 1
+            ahead += 1
 
     large = sum(len(texts[i][4]) for i in missed) >= PARALLEL_PARSE_FROM
     results = fork_map(parse, missed, None if large else 1,
