@@ -146,6 +146,11 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="update the table in bench/README.md")
     args = ap.parse_args()
     rows, stages = [], []
+    reference = None  # this machine's speed today: bench/README.md's "Targets"
+    if "10k" in args.sizes:
+        from metrics import run as measure_network  # (metrics imports this module)
+
+        reference = measure_network(generated("10k"), "igraph-exact")["seconds"]
     with tempfile.TemporaryDirectory() as tmp:
         out, cache = Path(tmp) / "out", Path(tmp) / "cache"
         warm = {"GRAPHKIT_CACHE": str(cache)}
@@ -189,8 +194,10 @@ def main() -> None:
             rows.append((f"{name.split(':')[0]}: `graphkit validate --shacl`", "on",
                          triples, f"{wall:.1f}", "", "", "", peak))
     cpu = platform.processor() or platform.machine()
-    table = [f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({cpu}), "
-             f"Python {platform.python_version()}: wall seconds of the whole process (median "
+    table = [f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores ({cpu}), "
+             f"Python {platform.python_version()}"
+             + (f", the reference (exact betweenness on the generated 10k set) {reference:.2f} s"
+                if reference is not None else "") + ": wall seconds of the whole process (median "
              f"of {args.repeat} on the shipped data), first with an empty parsed-data cache; "
              "again with nothing changed (the build says so and writes nothing); again with "
              "`--force` (the parsed-data cache full, the previous exports' unchanged pieces "
