@@ -61,7 +61,25 @@ WRITE_COST = 0.2
 #: triples: a forked process makes the JSON-LD of a share this large or larger (a fork of the
 #: build's process costs it a tenth of a second or more, at 100,000 actors)
 JSONLD_FORK_FROM = 100_000
+#: triples: no forked process makes JSON-LD for a graph this large or larger. A fork keeps the
+#: original of each page this process changes while the fork lives, and copies each page it
+#: reads: at 100,000 actors (12.5 million triples) about 2.5 GB, and 10 to 16 s more system
+#: time. First builds with a fork, against none, in turns: 3% faster at 1.25 million triples
+#: (8.59 against 8.78 s), even at 5 million (35.2 and 35.4 s against 35.2 and 37.2 s), 3 to 7%
+#: slower at 12.5 million (93.1 and 98.4 s against 90.8 and 91.5 s), the peak then 5.7 GB
+#: instead of 5.8 to 6.5 GB (bench/README.md, "What a fork holds at 100k").
+JSONLD_FORK_BELOW = 4_000_000
 _PREFIX_ORDER = {f"@prefix {p}: <{ns}> .".encode(): i for i, (p, ns) in enumerate(PREFIXES.items())}
+
+
+def forks_jsonld(triples: int) -> bool:
+    """Whether a forked process may make some of the JSON-LD of a graph of ``triples``
+    (:data:`JSONLD_FORK_BELOW`, and a system that forks).
+
+    >>> forks_jsonld(JSONLD_FORK_BELOW)
+    False
+    """
+    return triples < JSONLD_FORK_BELOW and can_fork()
 
 
 def write_ntriples(lines: Sequence[str], out: BinaryIO, start: int = 0,
@@ -278,7 +296,9 @@ class JsonLdAhead:
     computed, then, once they are in, by a forked process (:class:`JsonLdProcess`) while this
     one adds them to the graph and starts on the exports: the build's main process would
     otherwise wait for the measures, then write them alone while the machine's other core
-    idles (2 s at 10,000 actors, 40 s at 100,000). Those subjects are the relations,
+    idles (2 s at 10,000 actors). Not for a graph of :data:`JSONLD_FORK_BELOW` triples or
+    more: there the fork would copy more than it saves, and the Turtle's helper process keeps
+    the other core busy instead. Those subjects are the relations,
     citations, issues and sources, most of the graph: in N-Triples order they lie between the
     actors (whose measures are added) and the ontology's terms (where the measures are
     declared), borders where a chunk always begins
@@ -305,8 +325,9 @@ class JsonLdAhead:
         chunks, about 500 subjects) or its end, whichever comes first, into a nameless file in
         the folder (in the system's temporary folder if it does not exist yet: a build that then
         fails leaves no folder behind); a forked process makes the rest of the run, where it
-        holds :data:`JSONLD_FORK_FROM` triples or more and the chunks seen here were mostly
-        made, not found in the previous export."""
+        holds :data:`JSONLD_FORK_FROM` triples or more, the chunks seen here were mostly
+        made, not found in the previous export, and the graph is not too large for a fork
+        (:func:`forks_jsonld`)."""
         start, stop = middle_run(lines)
         if stop - start < 1_000:
             return
@@ -333,7 +354,8 @@ class JsonLdAhead:
             file.flush()
             # forked where the chunks seen here were mostly made, not found in the previous
             # export (a rebuild finds nearly all: a fork would only name them again)
-            if (stop - bounds[k] >= JSONLD_FORK_FROM and 2 * made >= k and can_fork()):
+            if (stop - bounds[k] >= JSONLD_FORK_FROM and 2 * made >= k
+                    and forks_jsonld(len(lines))):
                 self.forked = JsonLdProcess(self._file(), triples, bounds,
                                             list(range(k, len(starts))), lines=lines,
                                             skip=self.found)
@@ -533,7 +555,7 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
             to_help = chunks.size(missing) if chunks.size(missing) >= PARALLEL_FROM else 0
             turtle_share, jsonld_share = helper_shares(
                 to_help, chunks.size(left), len(lines) if "nt" in formats else 0,
-                fork=can_fork() and chunks.size(left) >= PARALLEL_FROM)
+                fork=forks_jsonld(len(lines)) and chunks.size(left) >= PARALLEL_FROM)
             cut = chunks.cut(missing, turtle_share) if to_help else 0
             taken = (left[len(left) - chunks.cut(left[::-1], jsonld_share):]
                      if jsonld_share >= JSONLD_FORK_FROM else [])

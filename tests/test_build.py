@@ -310,6 +310,31 @@ def test_a_forked_process_shares_the_json_ld_left_and_the_exports_are_the_same(
     assert sum(piece is not None for piece in made) > 10  # pieces the fork made, used
 
 
+def test_no_json_ld_fork_for_a_graph_too_large_for_one(shipped, tmp_path, monkeypatch) -> None:
+    """A graph of ``JSONLD_FORK_BELOW`` triples or more (here: the shipped data's) has no
+    forked JSON-LD process, neither while the measures run nor in the write stage: a fork
+    there copies more than it saves. The exports are byte for byte the same."""
+    plain = exports.write_exports(tmp_path / "plain", shipped.triples, shipped.lines)
+    monkeypatch.setattr(exports, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(exports, "JSONLD_FORK_FROM", 0)
+    forked = []
+    real = exports.JsonLdProcess.__init__
+    monkeypatch.setattr(exports.JsonLdProcess, "__init__",
+                        lambda self, *args, **kwargs: forked.append(1) or real(self, *args, **kwargs))
+    assert exports.forks_jsonld(len(shipped.lines)) == exports.can_fork()
+    monkeypatch.setattr(exports, "JSONLD_FORK_BELOW", len(shipped.lines))
+    assert not exports.forks_jsonld(len(shipped.lines))
+    ahead = exports.JsonLdAhead(tmp_path)
+    ahead.write(shipped.triples, shipped.lines, lambda: True)  # the measures in at once
+    assert ahead.forked is None and ahead.count > 0
+    written = exports.write_exports(tmp_path / "large", shipped.triples, shipped.lines,
+                                    ahead=ahead)
+    ahead.close()
+    assert forked == []
+    assert [p.name for p in written] == [p.name for p in plain]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(plain, written))
+
+
 def test_json_ld_ahead_without_room_is_written_whole_later(shipped, tmp_path,
                                                            monkeypatch) -> None:
     """No room to write the JSON-LD ahead (a full disk): nothing is kept of it, and the export
