@@ -26,13 +26,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from metrics import run as measure_network  # noqa: E402
-from run import (GRAPHKIT, _stages, cold, generated, measure, stage_names,  # noqa: E402
-                 triples_of, write_section)
+from run import (GRAPHKIT, _stages, cold, generated, machine_reference, measure,  # noqa: E402
+                 stage_names, triples_of, write_section)
 
 
 def as_json_lines(data: Path, out: Path) -> Path:
@@ -66,7 +66,7 @@ def main() -> None:
     args = ap.parse_args()
     yaml_data = generated("100k")
     jsonl_data = as_json_lines(yaml_data, HERE / "data" / "100k-jsonl")
-    reference = measure_network(generated("10k"), "igraph-exact")["seconds"]
+    reference = machine_reference()
     rows, stages = [], []
     with tempfile.TemporaryDirectory() as tmp:
         out, cache = Path(tmp) / "out", Path(tmp) / "cache"
@@ -93,7 +93,7 @@ def main() -> None:
          "| data | size | triples | time | target | peak memory | target |",
          "|---|---:|---:|---:|---:|---:|---:|"]
         + [f"| {name} | {mib:,.0f} MiB | {triples:,} | {_seconds(walls)} | "
-           f"{target[name]} s: {'met' if _median_of(walls) <= target[name] else 'NOT met'} | "
+           f"{target[name]} s: {'met' if median(walls) <= target[name] else 'NOT met'} | "
            f"{peak:,} MiB | 6 GB: {'met' if peak <= 6 * 1024 else 'NOT met'} |"
            for name, mib, triples, walls, peak in rows]
         + ["", "| stage (the median run) | " + " | ".join(n for n, _ in stages) + " |",
@@ -105,13 +105,9 @@ def main() -> None:
         write_section("<!-- large:start -->", "<!-- large:end -->", text)
 
 
-def _median_of(walls: list[float]) -> float:
-    return walls[len(walls) // 2] if len(walls) % 2 else sum(walls[len(walls) // 2 - 1:][:2]) / 2
-
-
 def _seconds(walls: list[float]) -> str:
     """``97 s``, or ``91 s (88 to 97)`` for several runs."""
-    middle = f"{_median_of(walls):.0f} s"
+    middle = f"{median(walls):.0f} s"
     return middle if len(walls) == 1 else f"{middle} ({walls[0]:.0f} to {walls[-1]:.0f})"
 
 

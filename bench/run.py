@@ -87,6 +87,14 @@ def measure(args: list[str], every: float | None = 0.25, timeout: float = 3600,
     return wall, peak // 1024, out
 
 
+def machine_reference() -> float:
+    """This machine's speed now: seconds of bench/README.md's reference in "Targets" (exact
+    betweenness on the generated 10k set, bench/metrics.py's "igraph exact")."""
+    from metrics import run as measure_network  # (metrics imports this module)
+
+    return measure_network(generated("10k"), "igraph-exact")["seconds"]
+
+
 def triples_of(out_dir: Path) -> int:
     with open(out_dir / "graph.nt", "rb") as fh:
         return sum(1 for _ in fh)
@@ -146,11 +154,7 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="update the table in bench/README.md")
     args = ap.parse_args()
     rows, stages = [], []
-    reference = None  # this machine's speed today: bench/README.md's "Targets"
-    if "10k" in args.sizes:
-        from metrics import run as measure_network  # (metrics imports this module)
-
-        reference = measure_network(generated("10k"), "igraph-exact")["seconds"]
+    reference = machine_reference() if "10k" in args.sizes else None
     with tempfile.TemporaryDirectory() as tmp:
         out, cache = Path(tmp) / "out", Path(tmp) / "cache"
         warm = {"GRAPHKIT_CACHE": str(cache)}

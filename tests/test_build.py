@@ -293,20 +293,32 @@ def test_json_ld_ahead_forks_the_rest_once_the_measures_are_in(shipped, tmp_path
     ahead.close()
 
 
+def _json_ld_forks_read(monkeypatch) -> list:
+    """Forks for any JSON-LD left (thresholds at 0); the list of what the build reads from a
+    forked process (:class:`exports.JsonLdProcess`), a piece or None each time, filled as it
+    reads."""
+    monkeypatch.setattr(exports, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(exports, "JSONLD_FORK_FROM", 0)
+    made: list = []
+    real = exports.JsonLdProcess.read
+    monkeypatch.setattr(exports.JsonLdProcess, "read",
+                        lambda self, name: made.append(real(self, name)) or made[-1])
+    return made
+
+
+def _same_files(one: list[Path], other: list[Path]) -> bool:
+    return ([p.name for p in one] == [p.name for p in other]
+            and all(a.read_bytes() == b.read_bytes() for a, b in zip(one, other)))
+
+
 def test_a_forked_process_shares_the_json_ld_left_and_the_exports_are_the_same(
         shipped, tmp_path, monkeypatch) -> None:
     """Where much JSON-LD is left to write, a forked process makes the last of it while the
     build writes the N-Triples and the rest: every export is byte for byte the same."""
     plain = exports.write_exports(tmp_path / "plain", shipped.triples, shipped.lines)
-    monkeypatch.setattr(exports, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(exports, "JSONLD_FORK_FROM", 0)
-    made = []
-    real = exports.JsonLdProcess.read
-    monkeypatch.setattr(exports.JsonLdProcess, "read",
-                        lambda self, name: made.append(real(self, name)) or made[-1])
+    made = _json_ld_forks_read(monkeypatch)
     forked = exports.write_exports(tmp_path / "forked", shipped.triples, shipped.lines)
-    assert [p.name for p in forked] == [p.name for p in plain]
-    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(plain, forked))
+    assert _same_files(forked, plain)
     assert sum(piece is not None for piece in made) > 10  # pieces the fork made, used
 
 
@@ -315,12 +327,7 @@ def test_no_json_ld_fork_for_a_graph_too_large_for_one(shipped, tmp_path, monkey
     forked JSON-LD process, neither while the measures run nor in the write stage: a fork
     there copies more than it saves. The exports are byte for byte the same."""
     plain = exports.write_exports(tmp_path / "plain", shipped.triples, shipped.lines)
-    monkeypatch.setattr(exports, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(exports, "JSONLD_FORK_FROM", 0)
-    forked = []
-    real = exports.JsonLdProcess.__init__
-    monkeypatch.setattr(exports.JsonLdProcess, "__init__",
-                        lambda self, *args, **kwargs: forked.append(1) or real(self, *args, **kwargs))
+    made = _json_ld_forks_read(monkeypatch)
     assert exports.forks_jsonld(len(shipped.lines)) == exports.can_fork()
     monkeypatch.setattr(exports, "JSONLD_FORK_BELOW", len(shipped.lines))
     assert not exports.forks_jsonld(len(shipped.lines))
@@ -330,9 +337,8 @@ def test_no_json_ld_fork_for_a_graph_too_large_for_one(shipped, tmp_path, monkey
     written = exports.write_exports(tmp_path / "large", shipped.triples, shipped.lines,
                                     ahead=ahead)
     ahead.close()
-    assert forked == []
-    assert [p.name for p in written] == [p.name for p in plain]
-    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(plain, written))
+    assert made == []  # no forked process to read from
+    assert _same_files(written, plain)
 
 
 def test_json_ld_ahead_without_room_is_written_whole_later(shipped, tmp_path,
