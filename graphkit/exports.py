@@ -22,7 +22,6 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 import tempfile
 from bisect import bisect_left
 from functools import lru_cache
@@ -35,7 +34,7 @@ import pyoxigraph as ox
 from .export_pieces import (PieceStore, Pieces, PieceWriter, chunk_starts, digest,
                             first_found, middle_run)
 from .files import shipped
-from .forks import can_fork, in_child_steps, stop
+from .forks import can_fork, graphkit_process, in_child_steps, stop
 from .namespaces import ACTOR, PREFIXES
 from .nt_lines import NTLines, nt_data
 
@@ -46,12 +45,12 @@ FORMATS = {"ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld"}
 PARALLEL_FROM = 200_000  # triples; below this all exports take well under a second
 #: the JSON-LD's time a triple against the Turtle's (at 10,000 actors 4.2 s and 4.7 s, then
 #: 2.9 to 4.0 s and 3.8 to 4.2 s on a slower machine; at 100,000 actors 27.8 s for the 7.9
-#: million triples left against 3.1 microseconds a triple of Turtle, 1.13): the helper process
-#: writes the Turtle of so many of the triples left that it ends when this one has written the
-#: JSON-LD left, the Turtle of the rest and what it writes besides (:data:`WRITE_COST`)
+#: million triples left against 3.1 microseconds a triple of Turtle, 1.13): where this
+#: process's own work is more than the Turtle left, a fork takes some of the JSON-LD
+#: (:func:`fork_share`)
 JSONLD_COST = 1.0
 #: the time a triple of the graph takes this process in the write stage besides the JSON-LD
-#: and the Turtle, before it waits for the helper, against the Turtle's: the N-Triples written
+#: and the Turtle, against the Turtle's: the N-Triples written
 #: (at 100,000 actors read back from the scratch file, 4.7 s), the table and the map (0.7 s):
 #: 0.14 there, 0.05 at 10,000 actors (in memory). 0.2 also makes up for the JSON-LD left at
 #: 100,000 actors, mostly the actors' measures, costing more than ``JSONLD_COST`` (1.13): the
@@ -122,15 +121,20 @@ def turtle(lines: Sequence[str]) -> bytes:
     return turtle_header() + (turtle_body(nt_data(lines)) if lines else b"")
 
 
-def turtle_pieces(ntriples_file: str, target: str, lengths_file: str) -> None:
+def turtle_pieces(ntriples_file: str, target: str, lengths_file: str, claimed: str = "") -> None:
     """The helper process's job (:class:`TurtleProcess`): the Turtle body of each byte range
     of the N-Triples file that its standard input names (a line ``offset length`` each, sent
     once the file holds it, while the rest is being written), one after another into
     ``target``; their lengths written into ``lengths_file``, as JSON, once the input ends (a
     file, not the standard output: a pipe may take a large answer in part, under a profiler
-    for one). A thread reads the ranges as they come, so the writer never waits for this one."""
+    for one). A thread reads the ranges as they come, so the writer never waits for this one.
+    ``claimed``: the descriptor of :class:`graphkit.claims.Claims` shared with the build,
+    which takes the ranges from the last one: this one takes them from the first, and ends
+    where the two meet."""
     import queue
     import threading
+
+    from .claims import Claims
 
     asked: queue.SimpleQueue = queue.SimpleQueue()
 
@@ -144,15 +148,19 @@ def turtle_pieces(ntriples_file: str, target: str, lengths_file: str) -> None:
         finally:
             asked.put(None)
 
-    lengths = []
+    claims = Claims(os.fdopen(int(claimed), "r+b")) if claimed else None
+    lengths: list[int] = []
     with open(ntriples_file, "rb") as source, open(target, "wb") as out:
         threading.Thread(target=listen, daemon=True).start()
         while (line := asked.get()) is not None:
+            last = claims is not None and not claims.take_front(len(lengths))
             offset, length = map(int, line.split())
             source.seek(offset)
             body = turtle_body(source.read(length))
             out.write(body)
             lengths.append(len(body))
+            if last:
+                break
     with open(lengths_file, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(lengths))
 
@@ -313,6 +321,7 @@ class JsonLdAhead:
         self.found = found if found is not None else Pieces()
         self.pieces = Pieces()  # the pieces written here, in a nameless file
         self.forked: JsonLdProcess | None = None  # those of the rest of the run, made by a fork
+        self.lines = None  # or by a new process from the run's lines (jsonld_lines.JsonLdLines)
         self.count = 0  # the triples of the chunks looked at here (written, or found)
         self.run = (0, 0)  # where the run stood, and its chunks' starts and first subjects
         self.starts: list[int] = []
@@ -343,7 +352,14 @@ class JsonLdAhead:
             written = PieceWriter(file, check=False)
             self.pieces.index = written.index
             k = made = 0
-            while k < len(starts) and not (k % 8 == 0 and k and done()):
+            while k < len(starts):
+                if k % 8 == 0 and k:
+                    if k == 8 and self._shares(bounds, k, made) and not forks_jsonld(len(lines)):
+                        self._start_lines(lines, bounds, k)
+                    if done():
+                        break
+                if self.lines is not None and not self.lines.take(k):
+                    break  # the lines' process made the rest
                 name = digest(nt_data(lines, bounds[k], bounds[k + 1]))
                 self.names.append(name)
                 if name not in self.found:
@@ -352,22 +368,38 @@ class JsonLdAhead:
                 k += 1
                 self.count = bounds[k] - start
             file.flush()
-            # forked where the chunks seen here were mostly made, not found in the previous
-            # export (a rebuild finds nearly all: a fork would only name them again)
-            if (stop - bounds[k] >= JSONLD_FORK_FROM and 2 * made >= k
-                    and forks_jsonld(len(lines))):
+            if self._shares(bounds, k, made) and forks_jsonld(len(lines)):
                 self.forked = JsonLdProcess(self._file(), triples, bounds,
                                             list(range(k, len(starts))), lines=lines,
                                             skip=self.found)
         except OSError:  # no room for it: the JSON-LD is written whole later (or says why not)
             self.close()
 
+    def _shares(self, bounds: list[int], k: int, made: int) -> bool:
+        """Whether another process should make JSON-LD of the run from chunk ``k`` on: where
+        that much is left (:data:`JSONLD_FORK_FROM` triples) and the ``k`` chunks seen were
+        mostly made, not found in the previous export (a rebuild finds nearly all: another
+        process would only name them again)."""
+        return self.lines is None and bounds[-1] - bounds[k] >= JSONLD_FORK_FROM and 2 * made >= k
+
+    def _start_lines(self, lines: Sequence[str], bounds: list[int], k: int) -> None:
+        """A new process (:class:`graphkit.jsonld_lines.JsonLdLines`) making the JSON-LD of the
+        run's chunks from the last one backwards while this one makes them from chunk ``k``
+        on, where the run's lines lie in one scratch file."""
+        from .jsonld_lines import JsonLdLines, lines_process_can_run
+
+        places = self.places
+        if len(places) == 1 and not isinstance(places[0][1], bytes) and lines_process_can_run():
+            offsets = [lines.offset(b) for b in bounds]
+            self.lines = JsonLdLines(places[0][1], places[0][2],
+                                     [b - a for a, b in zip(offsets, offsets[1:])], k)
+
     def _file(self) -> BinaryIO:
         return tempfile.TemporaryFile(dir=self.folder if self.folder.is_dir() else None)
 
     def written(self) -> list[Pieces]:
         """Where the pieces written are: here, and by the forked process."""
-        return [self.pieces] + ([self.forked] if self.forked is not None else [])
+        return [self.pieces] + [p for p in (self.forked, self.lines) if p is not None]
 
     def chunks(self, triples: list, lines: Sequence[str]) -> list[int] | None:
         """The chunks' starts of the whole graph ``triples`` (:func:`chunk_starts`), those of
@@ -392,16 +424,18 @@ class JsonLdAhead:
         unchanged, so the names still hold: not digested twice, 2.3 GB at 100,000 actors);
         none otherwise."""
         start, stop = middle_run(lines)
-        names = self.names + (self.forked.names() if self.forked is not None else [])
+        names = (self.lines.names() if self.lines is not None else []) or (
+            self.names + (self.forked.names() if self.forked is not None else []))
         if not names or not self.places or _places(lines, start, stop) != self.places:
             return {}
         first = bisect_left(starts, start)
         return {first + j: name for j, name in enumerate(names)}
 
     def close(self) -> None:
-        if self.forked is not None:
-            self.forked.stop()
-            self.forked = None
+        for other in (self.forked, self.lines):
+            if other is not None:
+                other.stop()
+        self.forked = self.lines = None
         self.pieces.close()
         self.pieces = Pieces()
         self.count = 0
@@ -551,12 +585,14 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
             left = ([k for k, name in enumerate(chunks.names)
                      if not any(name in pieces for pieces in holding)]
                     if "jsonld" in formats else [])
-            # most of what is left in other processes, where it is much
+            # the Turtle's helper takes the Turtle left from its first chunk, where it is
+            # much, and this process from the last once it has written all else; a fork
+            # takes the last JSON-LD left where this process would still have the most
             to_help = chunks.size(missing) if chunks.size(missing) >= PARALLEL_FROM else 0
-            turtle_share, jsonld_share = helper_shares(
-                to_help, chunks.size(left), len(lines) if "nt" in formats else 0,
-                fork=forks_jsonld(len(lines)) and chunks.size(left) >= PARALLEL_FROM)
-            cut = chunks.cut(missing, turtle_share) if to_help else 0
+            jsonld_share = fork_share(
+                to_help, chunks.size(left), len(lines) if "nt" in formats else 0) if (
+                forks_jsonld(len(lines)) and chunks.size(left) >= PARALLEL_FROM) else 0
+            cut = len(missing) if to_help else 0
             taken = (left[len(left) - chunks.cut(left[::-1], jsonld_share):]
                      if jsonld_share >= JSONLD_FORK_FROM else [])
             if "ttl" in formats:
@@ -575,7 +611,8 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
             for name, data in sorted((extra or {}).items()):
                 stage.write(name, lambda fh, data=data: fh.write(data() if callable(data) else data))
             if "ttl" in formats:
-                mine = chunks.turtle(missing[cut:], stage.path(".turtle-mine"))
+                mine = (turtle.rest(stage.path(".turtle-mine")) if turtle is not None
+                        else chunks.turtle(missing, stage.path(".turtle-mine")))
                 helped = turtle.wait() if turtle is not None else Pieces()
                 stage.settle(ttl, turtle_file)
         finally:
@@ -591,32 +628,24 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
     return written
 
 
-def helper_shares(turtle: int, jsonld: int, ntriples: int, fork: bool = True
-                  ) -> tuple[float, float]:
-    """How many of the triples left the helpers take, for every process to end when this one
-    does: the Turtle process (:class:`TurtleProcess`) of the ``turtle`` triples whose Turtle is
-    to be written, a forked one (:class:`JsonLdProcess`) of the ``jsonld`` triples whose
-    JSON-LD is. This one writes the rest of both and the N-Triples of ``ntriples`` (with the
-    rest of its work, :data:`WRITE_COST`).
+def fork_share(turtle: int, jsonld: int, ntriples: int) -> float:
+    """How many of the ``jsonld`` triples whose JSON-LD is left a forked process
+    (:class:`JsonLdProcess`) takes, for every process to end when this one does. The Turtle's
+    helper (:class:`TurtleProcess`) and this process share the ``turtle`` triples whose Turtle
+    is left, taking chunks from both ends (:class:`graphkit.claims.Claims`), so the two end
+    together unless this process's own work (the JSON-LD, and the N-Triples of ``ntriples``
+    with the rest of its work, :data:`WRITE_COST`) is more than the Turtle. Then the fork
+    takes JSON-LD until this process has as much left as the Turtle's helper: three processes
+    sharing two cores all end at once when the two largest shares are equal (the smallest
+    runs beside both).
 
-    Where this process's own work, the helper taking all the Turtle, is less than the Turtle,
-    it takes some of the Turtle and nobody forks; so without ``fork`` (no fork here, or little
-    JSON-LD left), the helper taking all the Turtle at most. Otherwise the fork takes JSON-LD
-    until this process has as much left as the larger helper: three processes sharing two
-    cores all end at once when the two largest shares are equal (the smallest runs beside
-    both).
-
-    >>> helper_shares(1_000_000, 0, 0), helper_shares(1_000_000, 500_000, 1_000_000)
-    ((500000.0, 0.0), (850000.0, 0.0))
-    >>> helper_shares(1_000_000, 2_000_000, 1_000_000)  # 1.1 M left here, and 1.1 M forked
-    (1000000, 1100000.0)
-    >>> helper_shares(0, 2_000_000, 0), helper_shares(1_000_000, 2_000_000, 1_000_000, False)
-    ((0, 1000000.0), (1000000, 0.0))
+    >>> fork_share(1_000_000, 500_000, 1_000_000), fork_share(0, 2_000_000, 0)
+    (0.0, 1000000.0)
+    >>> fork_share(1_000_000, 2_000_000, 1_000_000)  # 1.1 M left here, and 1.1 M forked
+    1100000.0
     """
     own = WRITE_COST * ntriples + JSONLD_COST * jsonld
-    if own <= turtle or not fork:
-        return min(turtle, (own + turtle) / 2), 0.0
-    return turtle, min(own - turtle, own / 2) / JSONLD_COST
+    return 0.0 if own <= turtle else min(own - turtle, own / 2) / JSONLD_COST
 
 
 class _Chunks:
@@ -779,24 +808,36 @@ class TurtleProcess:
 
     ``wait()`` gives the pieces written, or raises ``RuntimeError`` with the process's last
     line of error if it failed; ``stop()`` ends it if it still runs (a failed build leaves no
-    helper behind). ``-P``: a ``graphkit`` folder where the build runs is not imported instead.
+    helper behind).
     """
 
     def __init__(self, stage: Staging, nt: Path, chunks: _Chunks, taken: list[int]) -> None:
+        from .claims import Claims
+
+        self.chunks, self.taken = chunks, taken
         self.names = [chunks.names[k] for k in taken]
         self.ranges = {k: (chunks.offsets[k], chunks.offsets[k + 1] - chunks.offsets[k])
                        for k in taken}
         self.target = stage.path(".turtle-pieces")
         self.lengths = stage.path(".turtle-lengths")
-        here = str(Path(__file__).resolve().parent.parent)
-        path = os.environ.get("PYTHONPATH")
-        env = {**os.environ, "PYTHONPATH": here + (os.pathsep + path if path else "")}
-        self.process = subprocess.Popen(
-            [sys.executable, "-P", "-c", "import sys; from graphkit.exports import turtle_pieces; "
-                                   "turtle_pieces(*sys.argv[1:])", str(nt), str(self.target),
-             str(self.lengths)],
+        self.claims = Claims.new(len(taken))
+        self.process = graphkit_process(
+            "import sys; from graphkit.exports import turtle_pieces; turtle_pieces(*sys.argv[1:])",
+            [str(nt), str(self.target), str(self.lengths), str(self.claims.fileno())],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            env=env)
+            pass_fds=[self.claims.fileno()])
+
+    def rest(self, path: Path) -> Pieces:
+        """The Turtle of the helper's chunks made here, from the last one backwards, until
+        this process meets the helper (:class:`graphkit.claims.Claims`), into ``path``."""
+        file = open(path, "w+b")
+        written = PieceWriter(file, check=False)
+        for j in range(len(self.taken) - 1, -1, -1):
+            if not self.claims.take_back(j):
+                break
+            written.add(self.names[j], turtle_body(self.chunks.nt(self.taken[j])))
+        file.flush()
+        return Pieces(file, written.index)
 
     def written(self, k: int, fh: BinaryIO) -> None:
         """Chunk ``k`` is in ``fh`` (the N-Triples file): sent if it is one of the helper's
@@ -832,10 +873,10 @@ class TurtleProcess:
         except (OSError, ValueError) as exc:
             raise RuntimeError("writing the Turtle export failed: its helper's list of "
                                f"pieces is unreadable ({exc})") from None
-        if not isinstance(lengths, list) or len(lengths) != len(self.names):
-            raise RuntimeError("writing the Turtle export failed: "
-                               f"{len(lengths) if isinstance(lengths, list) else 0} of "
-                               f"{len(self.names)} pieces written")
+        if not isinstance(lengths, list) or len(lengths) > len(self.names):
+            raise RuntimeError("writing the Turtle export failed: its helper listed "
+                               f"{len(lengths) if isinstance(lengths, list) else 0} pieces "
+                               f"of {len(self.names)}")
         index, at = {}, 0
         for name, length in zip(self.names, lengths):
             index[name] = (at, length, None)
@@ -849,6 +890,7 @@ class TurtleProcess:
             self.process.wait()
         if self.process.stderr is not None:
             self.process.stderr.close()
+        self.claims.close()
 
 
 def write_atomic(folder: Path, files: dict[str, bytes]) -> list[Path]:

@@ -1,4 +1,5 @@
-"""Work shared with forked processes: the machine's other cores, where the platform forks.
+"""Work shared with forked processes: the machine's other cores, where the platform forks;
+and new Python processes that import this very graphkit (:func:`graphkit_process`).
 
 Each helper degrades to plain calls in this process where fork is missing (Windows, macOS's
 default) or there is one core, so results never depend on it: only the time does.
@@ -12,7 +13,10 @@ default) or there is one core, so results never depend on it: only the time does
 from __future__ import annotations
 
 import os
-from typing import Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
+
+if TYPE_CHECKING:
+    import subprocess
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -300,3 +304,17 @@ def _opened(message, spills: list):
         finally:
             spill.close()
     return message
+
+
+def graphkit_process(code: str, args: Sequence[str], **popen) -> subprocess.Popen:
+    """A new Python process running ``code`` (``sys.argv[1:]``: ``args``) with this very
+    graphkit importable, wherever it lies. ``-P``: a ``graphkit`` folder where the build runs
+    is not imported instead."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    here = str(Path(__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    env = {**os.environ, "PYTHONPATH": here + (os.pathsep + path if path else "")}
+    return subprocess.Popen([sys.executable, "-P", "-c", code, *args], env=env, **popen)
