@@ -24,6 +24,7 @@ import stat
 import subprocess
 import tempfile
 from bisect import bisect_left
+from zlib import crc32
 from functools import lru_cache
 from json.encoder import encode_basestring as _json  # a str as JSON, as json.dumps writes it
 from pathlib import Path
@@ -121,11 +122,13 @@ def turtle(lines: Sequence[str]) -> bytes:
     return turtle_header() + (turtle_body(nt_data(lines)) if lines else b"")
 
 
-def turtle_pieces(ntriples_file: str, target: str, lengths_file: str, claimed: str = "") -> None:
+def turtle_pieces(ntriples_file: str, target: str, lengths_file: str, claimed: str = "",
+                  headed: str = "") -> None:
     """The helper process's job (:class:`TurtleProcess`): the Turtle body of each byte range
     of the N-Triples file that its standard input names (a line ``offset length`` each, sent
     once the file holds it, while the rest is being written), one after another into
-    ``target``; their lengths written into ``lengths_file``, as JSON, once the input ends (a
+    ``target`` (after the prefixes, :func:`turtle_header`, if ``headed``: the Turtle file
+    itself); their lengths and CRC-32s written into ``lengths_file``, as JSON, once the input ends (a
     file, not the standard output: a pipe may take a large answer in part, under a profiler
     for one). A thread reads the ranges as they come, so the writer never waits for this one.
     ``claimed``: the descriptor of :class:`graphkit.claims.Claims` shared with the build,
@@ -149,8 +152,10 @@ def turtle_pieces(ntriples_file: str, target: str, lengths_file: str, claimed: s
             asked.put(None)
 
     claims = Claims(os.fdopen(int(claimed), "r+b")) if claimed else None
-    lengths: list[int] = []
+    lengths: list[tuple[int, int]] = []
     with open(ntriples_file, "rb") as source, open(target, "wb") as out:
+        if headed:
+            out.write(turtle_header())
         threading.Thread(target=listen, daemon=True).start()
         while (line := asked.get()) is not None:
             last = claims is not None and not claims.take_front(len(lengths))
@@ -158,7 +163,7 @@ def turtle_pieces(ntriples_file: str, target: str, lengths_file: str, claimed: s
             source.seek(offset)
             body = turtle_body(source.read(length))
             out.write(body)
-            lengths.append(len(body))
+            lengths.append((len(body), crc32(body)))
             if last:
                 break
     with open(lengths_file, "w", encoding="utf-8") as fh:
@@ -573,11 +578,13 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
             [old_jsonld, *(ahead.written() if ahead is not None else []), forked])
 
     def turtle_file(fh: BinaryIO) -> None:
-        index[FORMATS["ttl"]] = chunks.write_turtle(fh, [mine, helped, old_ttl])
+        index[FORMATS["ttl"]] = chunks.write_turtle(fh, [mine, helped, old_ttl],
+                                                    helped if whole else None)
 
     with Staging(folder) as stage:
         nt = stage.path(FORMATS["nt"] if "nt" in formats else ".scratch.nt")
         turtle = mine = helped = forked = None
+        whole = False
         try:
             missing = ([k for k, name in enumerate(chunks.names) if name not in old_ttl]
                        if "ttl" in formats else [])
@@ -593,12 +600,14 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
                 to_help, chunks.size(left), len(lines) if "nt" in formats else 0) if (
                 forks_jsonld(len(lines)) and chunks.size(left) >= PARALLEL_FROM) else 0
             cut = len(missing) if to_help else 0
+            # every chunk's Turtle to write: the helper writes the file itself, from its first
+            whole = bool(cut) and len(missing) == len(chunks.names)
             taken = (left[len(left) - chunks.cut(left[::-1], jsonld_share):]
                      if jsonld_share >= JSONLD_FORK_FROM else [])
             if "ttl" in formats:
                 ttl = stage.path(FORMATS["ttl"])  # written last, listed in its place
             if cut:  # started now: it reads each of its chunks as soon as the file holds it
-                turtle = TurtleProcess(stage, nt, chunks, missing[:cut])
+                turtle = TurtleProcess(stage, nt, chunks, missing[:cut], ttl if whole else None)
             if taken:  # the last chunks left, made meanwhile
                 forked = JsonLdProcess(open(stage.path(".jsonld-pieces"), "w+b"), triples,
                                        chunks.bounds, taken, chunks.names)
@@ -705,14 +714,23 @@ class _Chunks:
         file.flush()
         return Pieces(file, written.index)
 
-    def write_turtle(self, fh: BinaryIO, found: list[Pieces]
+    def write_turtle(self, fh: BinaryIO, found: list[Pieces], begun: Pieces | None = None
                      ) -> dict[bytes, tuple[int, int, int]]:
         """The Turtle: the prefixes, then each chunk's body as one of ``found`` holds it (or
         made now, where the previous file no longer holds it as indexed); where each lies
-        (offset, length, CRC-32)."""
-        written = PieceWriter(fh)
-        written.put(turtle_header())
-        for k, name in enumerate(self.names):
+        (offset, length, CRC-32). ``begun``: the pieces ``fh`` already holds, after the
+        prefixes, of its first chunks (the Turtle helper's, written into the file itself):
+        only the rest is written, after them."""
+        if begun is None:
+            written = PieceWriter(fh)
+            written.put(turtle_header())
+            first = 0
+        else:
+            written = PieceWriter(fh, fh.seek(0, os.SEEK_END))
+            written.index.update(begun.index)
+            first = len(begun.index)
+        for k in range(first, len(self.names)):
+            name = self.names[k]
             written.add(name, first_found(found, name) or turtle_body(self.nt(k)))
         return written.index
 
@@ -811,19 +829,22 @@ class TurtleProcess:
     helper behind).
     """
 
-    def __init__(self, stage: Staging, nt: Path, chunks: _Chunks, taken: list[int]) -> None:
+    def __init__(self, stage: Staging, nt: Path, chunks: _Chunks, taken: list[int],
+                 into: Path | None = None) -> None:
         from .claims import Claims
 
         self.chunks, self.taken = chunks, taken
         self.names = [chunks.names[k] for k in taken]
         self.ranges = {k: (chunks.offsets[k], chunks.offsets[k + 1] - chunks.offsets[k])
                        for k in taken}
-        self.target = stage.path(".turtle-pieces")
+        self.target = into or stage.path(".turtle-pieces")
+        self.at = len(turtle_header()) if into else 0  # where its first piece begins
         self.lengths = stage.path(".turtle-lengths")
         self.claims = Claims.new(len(taken))
         self.process = graphkit_process(
             "import sys; from graphkit.exports import turtle_pieces; turtle_pieces(*sys.argv[1:])",
-            [str(nt), str(self.target), str(self.lengths), str(self.claims.fileno())],
+            [str(nt), str(self.target), str(self.lengths), str(self.claims.fileno()),
+             "1" if into else ""],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             pass_fds=[self.claims.fileno()])
 
@@ -877,9 +898,9 @@ class TurtleProcess:
             raise RuntimeError("writing the Turtle export failed: its helper listed "
                                f"{len(lengths) if isinstance(lengths, list) else 0} pieces "
                                f"of {len(self.names)}")
-        index, at = {}, 0
-        for name, length in zip(self.names, lengths):
-            index[name] = (at, length, None)
+        index, at = {}, self.at
+        for name, (length, check) in zip(self.names, lengths):
+            index[name] = (at, length, check)
             at += length
         return Pieces(open(self.target, "rb"), index)
 

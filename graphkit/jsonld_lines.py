@@ -52,7 +52,7 @@ def _value(term: str) -> str:
     quote = term.rindex('"')
     body, tail = term[1:quote], term[quote + 1:-2]
     # N-Triples escapes a backslash, a quote, a line break and a carriage return as JSON does
-    text = ('"' + body + '"' if not _CONTROL.search(body)
+    text = ('"' + body + '"' if body.isprintable() or not _CONTROL.search(body)
             else _json(_ESCAPED.sub(lambda m: _UNESCAPE.get(m[1], m[0]), body)))
     if not tail:
         return text
@@ -65,7 +65,8 @@ def jsonld_piece_of_lines(ntriples: bytes, memo: tuple[dict, dict] | None = None
     """The JSON-LD piece of a chunk from its N-Triples (whole subjects, in N-Triples order, as
     :mod:`graphkit.exports` writes them): what :func:`graphkit.exports.jsonld_piece` makes
     from the chunk's triples. ``memo`` keeps, from one call to the next, the JSON text of each
-    object term and the key of each predicate.
+    object term (the first 200,000), and the key of each predicate and the text of each
+    class (their terms end differently: a class's with its `` .``).
 
     >>> jsonld_piece_of_lines(b'<https://w3id.org/graphkit/id/actor/a> <http://www.w3.org/2000/01/rdf-schema#label> "A\\\\"\\tB"@en .\\n')
     b'{"@id": "actor:a", "rdfs:label": [{"@language": "en", "@value": "A\\\\"\\\\tB"}]}'
@@ -84,8 +85,11 @@ def jsonld_piece_of_lines(ntriples: bytes, memo: tuple[dict, dict] | None = None
             subject, predicate = s, None
             items = [("@id", '"@id": ' + _iri(s))]
             types, values = [], []
-        if p == _TYPE:
-            types.append(_iri(o[:-2]))
+        if p == _TYPE:  # its class's JSON text, kept with the predicates' keys
+            name = keys.get(o)
+            if name is None:
+                name = keys[o] = _iri(o[:-2])
+            types.append(name)
             continue
         value = values_of.get(o)
         if value is None:

@@ -208,3 +208,39 @@ def test_a_large_graph_shares_its_json_ld_with_a_process_reading_its_lines(
     assert result.ok and len(started) == 2
     assert not any(piece is not None for piece in read_there)
     assert digest(tmp_path / "killed") == digest(REPO / "exports")
+
+
+def test_the_turtle_helper_writes_the_file_itself_only_when_every_chunk_is_new(
+        shipped, tmp_path: Path, monkeypatch) -> None:
+    """A first build's Turtle helper writes graph.ttl itself (the prefixes, then its chunks),
+    and the build adds the chunks it took after them; a rebuild's helper writes only the
+    chunks that changed, into a scratch file, and the build copies the rest from the previous
+    file. Both files are the Turtle of their graph, and the rebuild found its pieces."""
+    from graphkit.export_pieces import PieceStore
+    from graphkit.namespaces import GK
+
+    monkeypatch.setattr(exports, "PARALLEL_FROM", 0)
+    out, keep = tmp_path / "out", tmp_path / "keep"
+    lines, triples = shipped.lines, shipped.triples
+    targets = []
+    real = exports.TurtleProcess.__init__
+
+    def init(self, stage, nt, chunks, taken, into=None):
+        targets.append((into is not None, len(taken), len(chunks.names)))
+        real(self, stage, nt, chunks, taken, into)
+
+    monkeypatch.setattr(exports.TurtleProcess, "__init__", init)
+    exports.write_exports(out, triples, lines, ["nt", "ttl"], reuse=PieceStore(out, keep))
+    assert (out / "graph.ttl").read_bytes() == exports.turtle(lines)
+    relation = next(line for line in lines if line.startswith("<https://w3id.org/graphkit/id/relation/"))
+    added = canonical([(relation.split(" ", 1)[0][1:-1], GK + "note", Lit("new"))])
+    from graphkit.to_rdf import merge_canonical
+
+    merged_lines, merged = merge_canonical((lines, triples), added)
+    store = PieceStore(out, keep)
+    exports.write_exports(out, merged, merged_lines, ["nt", "ttl"], reuse=store)
+    store.close()
+    assert (out / "graph.ttl").read_bytes() == exports.turtle(merged_lines)
+    (first, taken, count), (again, changed, _) = targets
+    assert first and taken == count > 100
+    assert not again and changed == 1
