@@ -28,7 +28,7 @@ from zlib import crc32
 from functools import lru_cache
 from json.encoder import encode_basestring as _json  # a str as JSON, as json.dumps writes it
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Sequence
+from typing import BinaryIO, Callable, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
@@ -184,15 +184,15 @@ def context() -> dict:
 _BY_NAMESPACE = {ns: prefix for prefix, ns in PREFIXES.items()}
 
 
-def _compact(iri: str) -> str:
-    """``prefix:name`` for an IRI in one of the project's namespaces (kept once computed: the
-    same predicates, classes and objects recur on every subject)."""
+def _compact(iri: str, keep: bool = True) -> str:
+    """``prefix:name`` for an IRI in one of the project's namespaces (kept once computed, unless
+    not to ``keep``: the same predicates, classes and objects recur on every subject)."""
     found = _COMPACT.get(iri)
     if found is None:
         cut = max(iri.rfind("#"), iri.rfind("/")) + 1
         prefix = _BY_NAMESPACE.get(iri[:cut])
         found = f"{prefix}:{iri[cut:]}" if prefix and cut < len(iri) else iri
-        if len(_COMPACT) < 1_000_000:
+        if keep and len(_COMPACT) < 1_000_000:
             _COMPACT[iri] = found
     return found
 
@@ -233,50 +233,83 @@ def write_jsonld(triples, out: BinaryIO, starts: list[int] | None = None,
 def jsonld_piece(triples, start: int, stop: int, memo: tuple[dict, dict] | None = None
                  ) -> bytes:
     """The JSON-LD node of each subject of ``triples[start:stop]`` (whole subjects, in
-    N-Triples order), a line each.
-
-    Each node is what ``json.dumps(node, ensure_ascii=False, sort_keys=True)`` gives, written
-    from the JSON text of each value instead of a dictionary encoded whole: this runs once per
-    triple. In N-Triples order a subject's triples are side by side, and so are those of each
-    of its predicates (their lines share ``<s> <p> `` and differ after it), so each key's values
-    are gathered in one pass. ``memo`` keeps, from one call to the next, the text of
-    ``{"@id": ...}`` of each IRI object and the key of each predicate: the same objects and
-    predicates recur on many subjects.
+    N-Triples order), a line each (:func:`jsonld_nodes`). ``memo`` keeps, from one call to the
+    next, the text of ``{"@id": ...}`` of each IRI object and the key of each predicate: the
+    same objects and predicates recur on many subjects.
 
     >>> from graphkit.to_rdf import Lit
     >>> jsonld_piece([(ACTOR + "a", PREFIXES["rdfs"] + "label", Lit("A", None, "en"))], 0, 1)
     b'{"@id": "actor:a", "rdfs:label": [{"@language": "en", "@value": "A"}]}'
     """
-    compact, known = _compact, _COMPACT.get
     ids, keys = memo if memo is not None else ({}, {})  # IRI -> {"@id": ...}; predicate -> key
-    nodes: list[str] = []
-    subject = predicate = key = None
-    items: list[tuple[str, str]] = []  # the subject's (key, "key": [values]) so far
-    types: list[str] = []
-    values: list[str] = []  # the JSON texts of the current predicate's values
-    for s, p, o in triples[start:stop]:
-        if s != subject:
-            if subject is not None:
-                nodes.append(_jsonld_node(items, types, key, values))
-            subject, predicate = s, None
-            items = [("@id", '"@id": ' + _json(known(s) or compact(s)))]
-            types, values = [], []
+    return jsonld_nodes(_triple_values(triples[start:stop], ids), RDF_TYPE, _subject_json,
+                        _compacted, keys)
+
+
+def _triple_values(triples, ids: dict) -> Iterator[tuple[str, str, str]]:
+    """Each triple as (subject, predicate, the object's JSON-LD text), for :func:`jsonld_nodes`
+    (a class's text, for ``rdf:type``)."""
+    compact, known = _compact, _COMPACT.get
+    for s, p, o in triples:
         if p == RDF_TYPE:
-            types.append(_json(known(o) or compact(o)))
-            continue
-        if o.__class__ is str:
+            yield s, p, _json(known(o) or compact(o))
+        elif o.__class__ is str:
             value = ids.get(o)
             if value is None:
                 value = '{"@id": ' + _json(known(o) or compact(o)) + "}"
                 if len(ids) < 1_000_000:
                     ids[o] = value
+            yield s, p, value
         elif o.lang:
-            value = '{"@language": ' + _json(o.lang) + ', "@value": ' + _json(o.value) + "}"
+            yield s, p, '{"@language": ' + _json(o.lang) + ', "@value": ' + _json(o.value) + "}"
         elif o.datatype is None:
-            value = _json(o.value)
+            yield s, p, _json(o.value)
         else:
-            value = ('{"@type": ' + _json(known(o.datatype) or compact(o.datatype))
-                     + ', "@value": ' + _json(o.value) + "}")
+            yield s, p, ('{"@type": ' + _json(known(o.datatype) or compact(o.datatype))
+                         + ', "@value": ' + _json(o.value) + "}")
+
+
+def _compacted(iri: str) -> str:
+    return _COMPACT.get(iri) or _compact(iri)
+
+
+def _subject_json(iri: str) -> str:
+    return _json(_COMPACT.get(iri) or _compact(iri))
+
+
+def jsonld_nodes(rows: Iterable[tuple[str, str, str]], type_predicate: str,
+                 subject_json: Callable[[str], str], key_name: Callable[[str], str],
+                 keys: dict) -> bytes:
+    """The JSON-LD node of each subject of ``rows`` (subject, predicate, the value's JSON
+    text; in N-Triples order, whole subjects), a line each: what
+    ``json.dumps(node, ensure_ascii=False, sort_keys=True)`` gives, written from the JSON text
+    of each value instead of a dictionary encoded whole (this runs once per triple). In
+    N-Triples order a subject's triples are side by side, and so are those of each of its
+    predicates (their lines share ``<s> <p> `` and differ after it), so each key's values are
+    gathered in one pass. The rows of ``type_predicate`` give the node's ``@type``;
+    ``subject_json(s)`` gives the JSON text of a subject's ``@id``, ``key_name(p)`` the key of
+    a predicate (kept in ``keys``). Serves both the triples (:func:`jsonld_piece`) and their
+    N-Triples lines (:func:`graphkit.jsonld_lines.jsonld_piece_of_lines`).
+
+    >>> jsonld_nodes([("a", "type", '"T"'), ("a", "p", '"1"'), ("a", "p", '"2"'), ("b", "q", "3")],
+    ...              "type", lambda s: f'"{s}"', str.upper, {})
+    b'{"@id": "a", "@type": ["T"], "P": ["1", "2"]},\\n  {"@id": "b", "Q": [3]}'
+    """
+    nodes: list[str] = []
+    subject = predicate = key = None
+    items: list[tuple[str, str]] = []  # the subject's (key, "key": [values]) so far
+    types: list[str] = []
+    values: list[str] = []  # the JSON texts of the current predicate's values
+    for s, p, value in rows:
+        if s != subject:
+            if subject is not None:
+                nodes.append(_jsonld_node(items, types, key, values))
+            subject, predicate = s, None
+            items = [("@id", '"@id": ' + subject_json(s))]
+            types, values = [], []
+        if p == type_predicate:
+            types.append(value)
+            continue
         if p == predicate:
             values.append(value)
             continue
@@ -284,7 +317,7 @@ def jsonld_piece(triples, start: int, stop: int, memo: tuple[dict, dict] | None 
             items.append((key[0], key[1] + ": [" + ", ".join(values) + "]"))
         key = keys.get(p)
         if key is None:
-            name = known(p) or compact(p)
+            name = key_name(p)
             key = keys[p] = (name, _json(name))
         predicate, values = p, [value]
     if subject is not None:

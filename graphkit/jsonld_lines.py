@@ -24,12 +24,12 @@ import sys
 import tempfile
 from array import array
 from json.encoder import encode_basestring as _json
-from typing import BinaryIO, Sequence
+from typing import BinaryIO, Iterator, Sequence
 
 from .claims import Claims
 from .export_pieces import Pieces, digest
 from .forks import graphkit_process
-from .exports import RDF_TYPE, _COMPACT, _compact, _jsonld_node
+from .exports import RDF_TYPE, _COMPACT, _compact, jsonld_nodes
 
 _TYPE = f"<{RDF_TYPE}>"
 #: characters N-Triples leaves as they are and JSON escapes (all below 0x20 but the line break,
@@ -45,10 +45,8 @@ def _iri(token: str) -> str:
     return _json(_COMPACT.get(iri) or _compact(iri))
 
 
-def _value(term: str) -> str:
-    """The JSON-LD value of an N-Triples object term followed by its `` .``."""
-    if term[0] == "<":
-        return '{"@id": ' + _iri(term[:-2]) + "}"
+def _literal(term: str) -> str:
+    """The JSON-LD value of an N-Triples literal followed by its `` .``."""
     quote = term.rindex('"')
     body, tail = term[1:quote], term[quote + 1:-2]
     # N-Triples escapes a backslash, a quote, a line break and a carriage return as JSON does
@@ -64,52 +62,48 @@ def _value(term: str) -> str:
 def jsonld_piece_of_lines(ntriples: bytes, memo: tuple[dict, dict] | None = None) -> bytes:
     """The JSON-LD piece of a chunk from its N-Triples (whole subjects, in N-Triples order, as
     :mod:`graphkit.exports` writes them): what :func:`graphkit.exports.jsonld_piece` makes
-    from the chunk's triples. ``memo`` keeps, from one call to the next, the JSON text of each
-    object term (the first 200,000), and the key of each predicate and the text of each
-    class (their terms end differently: a class's with its `` .``).
+    from the chunk's triples (:func:`graphkit.exports.jsonld_nodes` serves both). ``memo``
+    keeps, from one call to the next, the JSON text of each IRI object (the first 200,000)
+    and of each class, and the key of each predicate.
 
     >>> jsonld_piece_of_lines(b'<https://w3id.org/graphkit/id/actor/a> <http://www.w3.org/2000/01/rdf-schema#label> "A\\\\"\\tB"@en .\\n')
     b'{"@id": "actor:a", "rdfs:label": [{"@language": "en", "@value": "A\\\\"\\\\tB"}]}'
     """
-    values_of, keys = memo if memo is not None else ({}, {})
-    nodes: list[str] = []
-    subject = predicate = key = None
-    items: list[tuple[str, str]] = []
-    types: list[str] = []
-    values: list[str] = []
-    for line in ntriples.decode("utf-8").split("\n")[:-1]:
+    ids, keys = memo if memo is not None else ({}, {})
+    return jsonld_nodes(_line_values(ntriples.decode("utf-8"), ids, keys), _TYPE, _subject,
+                        _key_name, keys)
+
+
+def _line_values(text: str, ids: dict, keys: dict) -> Iterator[tuple[str, str, str]]:
+    """Each line of ``text`` as (subject, predicate, the object's JSON-LD text), their terms
+    as N-Triples writes them, for :func:`graphkit.exports.jsonld_nodes`. An IRI object's text
+    is kept in ``ids``, a class's (for ``rdf:type``) in ``keys`` with the predicates' keys (a
+    predicate's term ends with ``>``, an object's with its `` .``: the two never meet)."""
+    for line in text.split("\n")[:-1]:
         s, p, o = line.split(" ", 2)  # no IRI holds a space; the object keeps its " ."
-        if s != subject:
-            if subject is not None:
-                nodes.append(_jsonld_node(items, types, key, values))
-            subject, predicate = s, None
-            items = [("@id", '"@id": ' + _iri(s))]
-            types, values = [], []
-        if p == _TYPE:  # its class's JSON text, kept with the predicates' keys
-            name = keys.get(o)
-            if name is None:
-                name = keys[o] = _iri(o[:-2])
-            types.append(name)
-            continue
-        value = values_of.get(o)
-        if value is None:
-            value = _value(o)
-            if len(values_of) < 200_000:
-                values_of[o] = value
-        if p == predicate:
-            values.append(value)
-            continue
-        if values:
-            items.append((key[0], key[1] + ": [" + ", ".join(values) + "]"))
-        key = keys.get(p)
-        if key is None:
-            iri = p[1:-1]
-            name = _COMPACT.get(iri) or _compact(iri)
-            key = keys[p] = (name, _json(name))
-        predicate, values = p, [value]
-    if subject is not None:
-        nodes.append(_jsonld_node(items, types, key, values))
-    return ",\n  ".join(nodes).encode("utf-8")
+        if p == _TYPE:
+            value = keys.get(o)
+            if value is None:
+                value = keys[o] = _iri(o[:-2])
+        elif o[0] == "<":
+            value = ids.get(o)
+            if value is None:
+                value = '{"@id": ' + _iri(o[:-2]) + "}"
+                if len(ids) < 200_000:
+                    ids[o] = value
+        else:
+            value = _literal(o)
+        yield s, p, value
+
+
+def _subject(token: str) -> str:
+    """The JSON text of a subject's ``@id``: compacted, not kept (each subject comes once)."""
+    return _json(_compact(token[1:-1], keep=False))
+
+
+def _key_name(token: str) -> str:
+    iri = token[1:-1]
+    return _COMPACT.get(iri) or _compact(iri)
 
 
 def serve(argv: Sequence[str]) -> None:  # pragma: no cover (runs in the helper process)
