@@ -24,11 +24,11 @@ import stat
 import subprocess
 import tempfile
 from bisect import bisect_left
-from zlib import crc32
 from functools import lru_cache
 from json.encoder import encode_basestring as _json  # a str as JSON, as json.dumps writes it
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, Sequence
+from zlib import crc32
 
 import pyoxigraph as ox
 
@@ -243,7 +243,7 @@ def jsonld_piece(triples, start: int, stop: int, memo: tuple[dict, dict] | None 
     """
     ids, keys = memo if memo is not None else ({}, {})  # IRI -> {"@id": ...}; predicate -> key
     return jsonld_nodes(_triple_values(triples[start:stop], ids), RDF_TYPE, _subject_json,
-                        _compacted, keys)
+                        _compact, keys)
 
 
 def _triple_values(triples, ids: dict) -> Iterator[tuple[str, str, str]]:
@@ -267,10 +267,6 @@ def _triple_values(triples, ids: dict) -> Iterator[tuple[str, str, str]]:
         else:
             yield s, p, ('{"@type": ' + _json(known(o.datatype) or compact(o.datatype))
                          + ', "@value": ' + _json(o.value) + "}")
-
-
-def _compacted(iri: str) -> str:
-    return _COMPACT.get(iri) or _compact(iri)
 
 
 def _subject_json(iri: str) -> str:
@@ -342,9 +338,10 @@ class JsonLdAhead:
     computed, then, once they are in, by a forked process (:class:`JsonLdProcess`) while this
     one adds them to the graph and starts on the exports: the build's main process would
     otherwise wait for the measures, then write them alone while the machine's other core
-    idles (2 s at 10,000 actors). Not for a graph of :data:`JSONLD_FORK_BELOW` triples or
-    more: there the fork would copy more than it saves, and the Turtle's helper process keeps
-    the other core busy instead. Those subjects are the relations,
+    idles (2 s at 10,000 actors). For a graph of :data:`JSONLD_FORK_BELOW` triples or more the
+    fork would copy more than it saves: there a new process makes the run's JSON-LD from its
+    lines instead (:class:`graphkit.jsonld_lines.JsonLdLines`), from the last chunk backwards
+    while this one goes on from the first. Those subjects are the relations,
     citations, issues and sources, most of the graph: in N-Triples order they lie between the
     actors (whose measures are added) and the ontology's terms (where the measures are
     declared), borders where a chunk always begins
@@ -371,10 +368,11 @@ class JsonLdAhead:
         """Write the pieces of the run's chunks from its start until ``done()`` (asked every 8
         chunks, about 500 subjects) or its end, whichever comes first, into a nameless file in
         the folder (in the system's temporary folder if it does not exist yet: a build that then
-        fails leaves no folder behind); a forked process makes the rest of the run, where it
-        holds :data:`JSONLD_FORK_FROM` triples or more, the chunks seen here were mostly
-        made, not found in the previous export, and the graph is not too large for a fork
-        (:func:`forks_jsonld`)."""
+        fails leaves no folder behind). Another process shares the run where it holds
+        :data:`JSONLD_FORK_FROM` triples or more and the chunks seen here were mostly made,
+        not found in the previous export (:meth:`_shares`): a new one reading the run's lines
+        from the 9th chunk on, where the graph is too large for a fork (:func:`forks_jsonld`);
+        otherwise a fork of the rest of the run once ``done()``."""
         start, stop = middle_run(lines)
         if stop - start < 1_000:
             return

@@ -20,7 +20,6 @@ import os
 import re
 import struct
 import subprocess
-import sys
 import tempfile
 from array import array
 from json.encoder import encode_basestring as _json
@@ -102,21 +101,21 @@ def _subject(token: str) -> str:
 
 
 def _key_name(token: str) -> str:
-    iri = token[1:-1]
-    return _COMPACT.get(iri) or _compact(iri)
+    return _compact(token[1:-1])
 
 
 def serve(argv: Sequence[str]) -> None:  # pragma: no cover (runs in the helper process)
     """The helper process's job (:class:`JsonLdLines`). ``argv``: the file descriptors of the
-    lines, the claims, the names and the pieces, then where the run begins in the lines' file;
-    the chunks' lengths come on the standard input (int64 each). Writes each chunk's name into
+    lines, the claims, the chunks' lengths (int64 each), the names and the pieces, then where
+    the run begins in the lines' file. Writes each chunk's name into
     the names file, says ``n`` on the standard output, makes the pieces from the last chunk
     backwards into the pieces file while the claims allow, then appends their index (chunk,
     offset, length; int64 each) and says ``d``."""
-    source, claimed, names_fd, pieces_fd = map(int, argv[:4])
-    begin = int(argv[4])
+    source, claimed, sizes, names_fd, pieces_fd = map(int, argv[:5])
+    begin = int(argv[5])
     lengths = array("q")
-    lengths.frombytes(sys.stdin.buffer.read())
+    with os.fdopen(sizes, "rb") as fh:
+        lengths.frombytes(fh.read())
     offsets = [begin]
     for length in lengths:
         offsets.append(offsets[-1] + length)
@@ -176,17 +175,16 @@ class JsonLdLines(Pieces):
         self.known: list[bytes] | None = None
         self.positions: dict[bytes, int] = {}
         self.error = tempfile.TemporaryFile()
-        fds = [file.fileno(), self.claims.fileno(), self.named.fileno(),
-               self.made.fileno()]
-        self.process = graphkit_process(
-            "import sys; from graphkit.jsonld_lines import serve; serve(sys.argv[1:])",
-            [*map(str, fds), str(begin)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self.error, pass_fds=fds)
-        try:
-            self.process.stdin.write(array("q", lengths).tobytes())
-            self.process.stdin.close()
-        except OSError:  # it ended: nothing is taken from it
-            pass
+        with tempfile.TemporaryFile() as sizes:  # a file: a pipe would hold this process
+            sizes.write(array("q", lengths).tobytes())  # until the other one has started
+            sizes.flush()
+            sizes.seek(0)
+            fds = [file.fileno(), self.claims.fileno(), sizes.fileno(), self.named.fileno(),
+                   self.made.fileno()]
+            self.process = graphkit_process(
+                "import sys; from graphkit.jsonld_lines import serve; serve(sys.argv[1:])",
+                [*map(str, fds), str(begin)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=self.error, pass_fds=fds)
         self.said = b""
 
     def _hear(self, what: bytes) -> bool:
