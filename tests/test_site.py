@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run, stage_times
-from test_map import Page  # noqa: F401 (the map's page helper: blocks and records requests)
 
 
 LINK = re.compile(r'<(a|link|script|img)\b[^>]*?\b(?:href|src)="([^"]+)"')
