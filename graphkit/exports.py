@@ -630,15 +630,14 @@ def write_exports(folder: Path, triples, lines: Sequence[str], formats: Iterable
             jsonld_share = fork_share(
                 to_help, chunks.size(left), len(lines) if "nt" in formats else 0) if (
                 forks_jsonld(len(lines)) and chunks.size(left) >= PARALLEL_FROM) else 0
-            cut = len(missing) if to_help else 0
             # every chunk's Turtle to write: the helper writes the file itself, from its first
-            whole = bool(cut) and len(missing) == len(chunks.names)
+            whole = bool(to_help) and len(missing) == len(chunks.names)
             taken = (left[len(left) - chunks.cut(left[::-1], jsonld_share):]
                      if jsonld_share >= JSONLD_FORK_FROM else [])
             if "ttl" in formats:
                 ttl = stage.path(FORMATS["ttl"])  # written last, listed in its place
-            if cut:  # started now: it reads each of its chunks as soon as the file holds it
-                turtle = TurtleProcess(stage, nt, chunks, missing[:cut], ttl if whole else None)
+            if to_help:  # started now: it reads each of its chunks as soon as the file holds it
+                turtle = TurtleProcess(stage, nt, chunks, missing, ttl if whole else None)
             if taken:  # the last chunks left, made meanwhile
                 forked = JsonLdProcess(open(stage.path(".jsonld-pieces"), "w+b"), triples,
                                        chunks.bounds, taken, chunks.names)

@@ -8,7 +8,8 @@ fork: a fork keeps the original of every page the build changes while it lives, 
 100,000 actors) that reads those lines, names each chunk (the SHA-256 of its N-Triples, which
 the build would otherwise compute itself), then makes the chunks' JSON-LD pieces from the last
 one backwards, while the build makes them from the first one on. Each side takes a chunk before
-making it (:class:`graphkit.claims.Claims`); where they meet, the build takes the rest from the process's file.
+making it (:class:`graphkit.claims.Claims`); where they meet, the build takes the rest from the
+process's file.
 
 :func:`jsonld_piece_of_lines` gives, from a chunk's N-Triples, the very bytes
 :func:`graphkit.exports.jsonld_piece` gives from its triples.

@@ -232,7 +232,8 @@ def test_the_turtle_helper_writes_the_file_itself_only_when_every_chunk_is_new(
     monkeypatch.setattr(exports.TurtleProcess, "__init__", init)
     exports.write_exports(out, triples, lines, ["nt", "ttl"], reuse=PieceStore(out, keep))
     assert (out / "graph.ttl").read_bytes() == exports.turtle(lines)
-    relation = next(line for line in lines if line.startswith("<https://w3id.org/graphkit/id/relation/"))
+    relation = next(line for line in lines
+                    if line.startswith("<https://w3id.org/graphkit/id/relation/"))
     added = canonical([(relation.split(" ", 1)[0][1:-1], GK + "note", Lit("new"))])
     from graphkit.to_rdf import merge_canonical
 
